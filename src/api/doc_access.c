@@ -1,0 +1,124 @@
+/*
+ * doc_access.c: the accessors of whosaid_doc. Results are stored compactly
+ * (byte offsets only); each accessor fills a public struct, computing line
+ * and column positions on demand from the line index.
+ */
+#include "api/api.h"
+
+static whosaid_range make_range(const whosaid_doc *doc, uint32_t start, uint32_t end) {
+  whosaid_range range = {start, end, text_line_index_point(&doc->lines, start),
+                         text_line_index_point(&doc->lines, end)};
+  return range;
+}
+
+static int check_index(const whosaid_doc *doc, const void *out, size_t index, size_t count) {
+  if (doc == NULL || out == NULL) return WHOSAID_EINVAL;
+  return index < count ? 0 : WHOSAID_ERANGE;
+}
+
+size_t whosaid_doc_token_count(const whosaid_doc *doc) {
+  return doc == NULL ? 0 : doc->tokens.len;
+}
+
+int whosaid_doc_token(const whosaid_doc *doc, size_t index, whosaid_token *out) {
+  int status = check_index(doc, out, index, whosaid_doc_token_count(doc));
+  if (status != 0) return status;
+  const text_token *token = &doc->tokens.items[index];
+  out->range = make_range(doc, token->start, token->end);
+  out->kind = (whosaid_token_kind)token->kind;
+  out->flags = token->flags;
+  return 0;
+}
+
+size_t whosaid_doc_sentence_count(const whosaid_doc *doc) {
+  return doc == NULL ? 0 : doc->sentences.len;
+}
+
+int whosaid_doc_sentence(const whosaid_doc *doc, size_t index, whosaid_sentence *out) {
+  int status = check_index(doc, out, index, whosaid_doc_sentence_count(doc));
+  if (status != 0) return status;
+  const text_sentence *sentence = &doc->sentences.items[index];
+  out->range = make_range(doc, sentence->start, sentence->end);
+  out->first_token = sentence->first_token;
+  out->token_count = sentence->token_count;
+  return 0;
+}
+
+size_t whosaid_doc_paragraph_count(const whosaid_doc *doc) {
+  return doc == NULL ? 0 : doc->paragraphs.len;
+}
+
+int whosaid_doc_paragraph(const whosaid_doc *doc, size_t index, whosaid_paragraph *out) {
+  int status = check_index(doc, out, index, whosaid_doc_paragraph_count(doc));
+  if (status != 0) return status;
+  const text_paragraph *paragraph = &doc->paragraphs.items[index];
+  out->range = make_range(doc, paragraph->start, paragraph->end);
+  out->first_sentence = paragraph->first_sentence;
+  out->sentence_count = paragraph->sentence_count;
+  return 0;
+}
+
+size_t whosaid_doc_quote_count(const whosaid_doc *doc) {
+  return doc == NULL ? 0 : doc->quotes.len;
+}
+
+int whosaid_doc_quote(const whosaid_doc *doc, size_t index, whosaid_quote *out) {
+  int status = check_index(doc, out, index, whosaid_doc_quote_count(doc));
+  if (status != 0) return status;
+  const quote_span *span = &doc->quotes.items[index];
+  *out = (whosaid_quote){0};
+  out->range = make_range(doc, span->start, span->end);
+  out->flags = span->flags;
+  out->reason = (whosaid_quote_reason)span->reason;
+  out->parent = span->parent;
+  out->has_speaker_mention = false; /* attribution is not part of the analysis yet */
+  out->speaker = -1;
+  return 0;
+}
+
+const char *whosaid_quote_reason_name(whosaid_quote_reason reason) {
+  switch (reason) {
+#define WHOSAID_XX(name, text) \
+  case WHOSAID_QUOTE_##name:   \
+    return #name;
+    WHOSAID_QUOTE_REASON_MAP(WHOSAID_XX)
+#undef WHOSAID_XX
+  }
+  return "UNKNOWN";
+}
+
+const char *whosaid_quote_reason_text(whosaid_quote_reason reason) {
+  switch (reason) {
+#define WHOSAID_XX(name, text) \
+  case WHOSAID_QUOTE_##name:   \
+    return text;
+    WHOSAID_QUOTE_REASON_MAP(WHOSAID_XX)
+#undef WHOSAID_XX
+  }
+  return "unknown reason";
+}
+
+const char *whosaid_entity_type_name(whosaid_entity_type type) {
+  static const char *const names[] = {"PER", "ORG", "LOC", "MISC"};
+  return (unsigned)type < 4 ? names[type] : "?";
+}
+
+/* Entities and speakers: no model finds them yet, so every document has
+ * none; the accessors keep their contract (count 0, ERANGE for any index). */
+size_t whosaid_doc_entity_count(const whosaid_doc *doc) {
+  (void)doc;
+  return 0;
+}
+
+int whosaid_doc_entity(const whosaid_doc *doc, size_t index, whosaid_entity *out) {
+  return check_index(doc, out, index, whosaid_doc_entity_count(doc));
+}
+
+size_t whosaid_doc_speaker_count(const whosaid_doc *doc) {
+  (void)doc;
+  return 0;
+}
+
+int whosaid_doc_speaker(const whosaid_doc *doc, size_t index, whosaid_speaker *out) {
+  return check_index(doc, out, index, whosaid_doc_speaker_count(doc));
+}

@@ -1,0 +1,128 @@
+/*
+ * model.c: whosaid_model, the directory of data files the analysis reads.
+ * For now it holds the speech-cue lexicon (cues.txt); trained weights join
+ * it as they come.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "api/api.h"
+#include "core/alloc.h"
+
+#define CUES_FILE "cues.txt"
+#define MAX_DATA_FILE (1u << 20)
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static int fail(whosaid_error *err, int status, const char *format, ...) {
+  if (err != NULL) {
+    va_list args;
+    va_start(args, format);
+    err->status = status;
+    vsnprintf(err->message, sizeof(err->message), format, args);
+    va_end(args);
+  }
+  return status;
+}
+
+static int check_directory(const char *path, whosaid_error *err) {
+  struct stat info;
+  if (stat(path, &info) != 0) {
+    int status = errno == ENOENT ? WHOSAID_ENOENT : WHOSAID_EIO;
+    return fail(err, status, "model directory %s: %s", path, strerror(errno));
+  }
+  if (!S_ISDIR(info.st_mode)) {
+    return fail(err, WHOSAID_EMODEL, "model %s: not a directory", path);
+  }
+  return 0;
+}
+
+/* Read a small data file whole into *DATA (freed by the caller). */
+static int read_data_file(const char *path, char **data, size_t *length, whosaid_error *err) {
+  FILE *file = fopen(path, "rb");
+  if (file == NULL) {
+    int status = errno == ENOENT ? WHOSAID_ENOENT : WHOSAID_EIO;
+    return fail(err, status, "%s: %s", path, strerror(errno));
+  }
+  char *buffer = ws_malloc(MAX_DATA_FILE + 1);
+  if (buffer == NULL) {
+    fclose(file);
+    return WHOSAID_ENOMEM;
+  }
+  size_t n = fread(buffer, 1, MAX_DATA_FILE + 1, file);
+  int read_failed = ferror(file);
+  fclose(file);
+  if (read_failed || n > MAX_DATA_FILE) {
+    ws_free(buffer);
+    return fail(err, read_failed ? WHOSAID_EIO : WHOSAID_EMODEL, "%s: %s", path,
+                read_failed ? "read error" : "larger than 1 MiB");
+  }
+  *data = buffer;
+  *length = n;
+  return 0;
+}
+
+static int load_cues(whosaid_model *model, whosaid_error *err) {
+  size_t size = strlen(model->path) + sizeof("/" CUES_FILE);
+  char *file = ws_malloc(size);
+  if (file == NULL) return WHOSAID_ENOMEM;
+  snprintf(file, size, "%s/%s", model->path, CUES_FILE);
+  char *data = NULL;
+  size_t length = 0;
+  int status = read_data_file(file, &data, &length, err);
+  if (status == 0) status = quote_cues_parse(data, length, file, &model->cues, err);
+  ws_free(data);
+  ws_free(file);
+  return status;
+}
+
+int whosaid_model_load(const char *path, whosaid_model **out, whosaid_error *err) {
+  if (err != NULL) err->status = 0, err->message[0] = '\0';
+  if (out == NULL) return WHOSAID_EINVAL;
+  *out = NULL;
+  if (path == NULL || path[0] == '\0') {
+    return fail(err, WHOSAID_EINVAL, "model path is empty");
+  }
+  int status = check_directory(path, err);
+  if (status != 0) return status;
+  whosaid_model *model = ws_calloc(1, sizeof(*model));
+  if (model == NULL) return WHOSAID_ENOMEM;
+  model->path = ws_strndup(path, strlen(path));
+  status = model->path == NULL ? WHOSAID_ENOMEM : load_cues(model, err);
+  if (status != 0) {
+    if (status == WHOSAID_ENOMEM) fail(err, status, "loading model %s: out of memory", path);
+    whosaid_model_free(model);
+    return status;
+  }
+  *out = model;
+  return 0;
+}
+
+void whosaid_model_free(whosaid_model *model) {
+  if (model == NULL) return;
+  quote_cues_free(model->cues);
+  ws_free(model->path);
+  ws_free(model);
+}
+
+const char *whosaid_model_path(const whosaid_model *model) {
+  return model == NULL ? NULL : model->path;
+}
+
+size_t whosaid_model_cue_count(const whosaid_model *model) {
+  return model == NULL ? 0 : quote_cues_count(model->cues);
+}
+
+bool whosaid_model_has_entities(const whosaid_model *model) {
+  (void)model;
+  return false; /* no entity model exists yet */
+}
+
+bool whosaid_model_has_attribution(const whosaid_model *model) {
+  (void)model;
+  return false; /* no attribution exists yet */
+}

@@ -1,0 +1,273 @@
+/*
+ * test_api.c: the public interface of libwhosaid: versions, errors, model
+ * loading, analysis, accessors, positions and out-of-memory behaviour.
+ */
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "test.h"
+#include "whosaid.h"
+
+static const char article[] =
+    "Pompeo Warns Germany\n"
+    "\n"
+    "Secretary of State Mike Pompeo spoke on Friday. \xe2\x80\x9cThey will take their own "
+    "decisions,\xe2\x80\x9d Pompeo said.\n"
+    "\n"
+    "China uses its networks as \"back door\" for eavesdropping, he said.\n";
+
+static whosaid_model *load_model(void) {
+  whosaid_model *model = NULL;
+  whosaid_error err;
+  if (whosaid_model_load(WHOSAID_MODEL_DIR, &model, &err) != 0) {
+    fprintf(stderr, "cannot load the model: %s\n", err.message);
+    exit(1);
+  }
+  return model;
+}
+
+TEST(reports_its_version) {
+  ASSERT_EQ(whosaid_version(), WHOSAID_VERSION);
+  ASSERT_STR_EQ(whosaid_version_string(), WHOSAID_VERSION_STRING);
+  ASSERT_EQ(WHOSAID_VERSION, WHOSAID_VERSION_MAJOR * 10000 + WHOSAID_VERSION_MINOR * 100 +
+                                 WHOSAID_VERSION_PATCH);
+}
+
+TEST(names_every_status) {
+  ASSERT_STR_EQ(whosaid_strerror(WHOSAID_ENOMEM), "out of memory");
+  ASSERT_STR_EQ(whosaid_err_name(WHOSAID_EMODEL), "WHOSAID_EMODEL");
+  ASSERT_STR_EQ(whosaid_strerror(0), "success");
+  ASSERT_STR_EQ(whosaid_strerror(-999), "unknown error");
+  ASSERT_STR_EQ(whosaid_err_name(-999), "WHOSAID_EUNKNOWN");
+}
+
+TEST(loads_the_model) {
+  whosaid_model *model = load_model();
+  ASSERT_STR_EQ(whosaid_model_path(model), WHOSAID_MODEL_DIR);
+  ASSERT(whosaid_model_cue_count(model) > 100);
+  ASSERT(!whosaid_model_has_entities(model));
+  ASSERT(!whosaid_model_has_attribution(model));
+  whosaid_model_free(model);
+  whosaid_model_free(NULL);
+}
+
+TEST(model_errors_name_the_problem) {
+  whosaid_model *model = NULL;
+  whosaid_error err;
+  ASSERT_EQ(whosaid_model_load("/nonexistent/whosaid", &model, &err), WHOSAID_ENOENT);
+  ASSERT(model == NULL);
+  ASSERT(strstr(err.message, "/nonexistent/whosaid") != NULL);
+  ASSERT_EQ(whosaid_model_load(WHOSAID_MODEL_DIR "/cues.txt", &model, &err), WHOSAID_EMODEL);
+  ASSERT(strstr(err.message, "not a directory") != NULL);
+  ASSERT_EQ(whosaid_model_load("", &model, NULL), WHOSAID_EINVAL);
+  ASSERT_EQ(whosaid_model_load(WHOSAID_MODEL_DIR, NULL, NULL), WHOSAID_EINVAL);
+
+  char dir[] = "/tmp/whosaid-model-XXXXXX";
+  ASSERT_NOT_NULL(mkdtemp(dir));
+  ASSERT_EQ(whosaid_model_load(dir, &model, &err), WHOSAID_ENOENT);
+  ASSERT(strstr(err.message, "cues.txt") != NULL);
+  char path[64];
+  snprintf(path, sizeof(path), "%s/cues.txt", dir);
+  FILE *file = fopen(path, "wb");
+  ASSERT_NOT_NULL(file);
+  fputs("said\nSAID\n", file);
+  fclose(file);
+  ASSERT_EQ(whosaid_model_load(dir, &model, &err), WHOSAID_EMODEL);
+  ASSERT(strstr(err.message, "cues.txt:2: cues must be lower case") != NULL);
+  ASSERT(model == NULL);
+  unlink(path);
+  rmdir(dir);
+}
+
+TEST(rejects_bad_arguments) {
+  whosaid_doc *doc = (whosaid_doc *)1;
+  ASSERT_EQ(whosaid_analyze(NULL, NULL, 5, &doc), WHOSAID_EINVAL);
+  ASSERT(doc == NULL);
+  ASSERT_EQ(whosaid_analyze(NULL, "x", 1, NULL), WHOSAID_EINVAL);
+  ASSERT_EQ(whosaid_analyze(NULL, "x", (size_t)UINT32_MAX, &doc), WHOSAID_ETOOBIG);
+}
+
+TEST(analyzes_an_empty_text) {
+  whosaid_doc *doc = NULL;
+  ASSERT_OK(whosaid_analyze(NULL, NULL, 0, &doc));
+  ASSERT_EQ(whosaid_doc_length(doc), 0);
+  ASSERT_EQ(whosaid_doc_line_count(doc), 1);
+  ASSERT_EQ(whosaid_doc_token_count(doc), 0);
+  ASSERT_EQ(whosaid_doc_quote_count(doc), 0);
+  ASSERT_EQ(whosaid_doc_paragraph_count(doc), 0);
+  whosaid_doc_free(doc);
+  whosaid_doc_free(NULL);
+}
+
+TEST(finds_the_article_structure) {
+  whosaid_model *model = load_model();
+  whosaid_doc *doc = NULL;
+  ASSERT_OK(whosaid_analyze(model, article, strlen(article), &doc));
+  ASSERT_EQ(whosaid_doc_paragraph_count(doc), 3);
+  ASSERT_EQ(whosaid_doc_line_count(doc), 6);
+  whosaid_paragraph paragraph;
+  ASSERT_OK(whosaid_doc_paragraph(doc, 0, &paragraph));
+  ASSERT_EQ(paragraph.range.start_byte, 0);
+  ASSERT_EQ(paragraph.range.end_byte, strlen("Pompeo Warns Germany"));
+  ASSERT_EQ(paragraph.sentence_count, 1); /* a headline without final punctuation */
+  ASSERT_OK(whosaid_doc_paragraph(doc, 1, &paragraph));
+  ASSERT_EQ(paragraph.range.start.line, 2);
+  ASSERT_EQ(paragraph.sentence_count, 2);
+  whosaid_sentence sentence;
+  ASSERT_OK(whosaid_doc_sentence(doc, paragraph.first_sentence + 1, &sentence));
+  ASSERT_EQ(article[sentence.range.start_byte], (char)0xe2); /* starts at the quote mark */
+  ASSERT_EQ(whosaid_doc_paragraph(doc, 3, &paragraph), WHOSAID_ERANGE);
+  whosaid_doc_free(doc);
+  whosaid_model_free(model);
+}
+
+TEST(gives_positions_in_lines_and_byte_columns) {
+  whosaid_doc *doc = NULL;
+  ASSERT_OK(whosaid_analyze(NULL, article, strlen(article), &doc));
+  const char *mike = strstr(article, "Mike");
+  whosaid_point point = whosaid_doc_point(doc, (uint32_t)(mike - article));
+  ASSERT_EQ(point.line, 2);
+  ASSERT_EQ(point.column, strlen("Secretary of State "));
+  uint32_t offset = 0;
+  ASSERT_OK(whosaid_doc_offset(doc, point, &offset));
+  ASSERT_EQ(offset, mike - article);
+  ASSERT_EQ(whosaid_doc_offset(doc, (whosaid_point){99, 0}, &offset), WHOSAID_ERANGE);
+  for (size_t i = 0; i < whosaid_doc_token_count(doc); i++) {
+    whosaid_token token;
+    ASSERT_OK(whosaid_doc_token(doc, i, &token));
+    ASSERT_OK(whosaid_doc_offset(doc, token.range.start, &offset));
+    ASSERT_EQ(offset, token.range.start_byte);
+  }
+  whosaid_doc_free(doc);
+}
+
+TEST(keeps_direct_quotes_and_explains_the_rest) {
+  whosaid_model *model = load_model();
+  whosaid_doc *doc = NULL;
+  ASSERT_OK(whosaid_analyze(model, article, strlen(article), &doc));
+  ASSERT_EQ(whosaid_doc_quote_count(doc), 2);
+  whosaid_quote quote;
+  ASSERT_OK(whosaid_doc_quote(doc, 0, &quote));
+  ASSERT(quote.flags & WHOSAID_QUOTE_DIRECT);
+  ASSERT_EQ(quote.reason, WHOSAID_QUOTE_CUE);
+  ASSERT_EQ(quote.range.start_byte, strstr(article, "\xe2\x80\x9c") - article);
+  ASSERT_EQ(quote.range.start.line, 2);
+  ASSERT_EQ(quote.speaker, -1);
+  ASSERT(!quote.has_speaker_mention);
+  ASSERT_OK(whosaid_doc_quote(doc, 1, &quote));
+  ASSERT_EQ(quote.flags & WHOSAID_QUOTE_DIRECT, 0);
+  ASSERT_STR_EQ(whosaid_quote_reason_name(quote.reason), "SHORT_TERM");
+  ASSERT(strstr(whosaid_quote_reason_text(quote.reason), "scare quote") != NULL);
+  ASSERT_EQ(whosaid_doc_quote(doc, 2, &quote), WHOSAID_ERANGE);
+  ASSERT_EQ(whosaid_doc_entity_count(doc), 0);
+  ASSERT_EQ(whosaid_doc_speaker_count(doc), 0);
+  whosaid_entity entity;
+  ASSERT_EQ(whosaid_doc_entity(doc, 0, &entity), WHOSAID_ERANGE);
+  ASSERT_STR_EQ(whosaid_entity_type_name(WHOSAID_ENTITY_MISC), "MISC");
+  whosaid_doc_free(doc);
+  whosaid_model_free(model);
+}
+
+TEST(nul_bytes_and_invalid_utf8_keep_offsets) {
+  static const char text[] = "A\0B \xff\xfe \"quoted words \xc3 here,\" she said.";
+  size_t length = sizeof(text) - 1;
+  whosaid_doc *doc = NULL;
+  ASSERT_OK(whosaid_analyze(NULL, text, length, &doc));
+  ASSERT_EQ(whosaid_doc_length(doc), length);
+  ASSERT_EQ(whosaid_doc_quote_count(doc), 1);
+  whosaid_quote quote;
+  ASSERT_OK(whosaid_doc_quote(doc, 0, &quote));
+  ASSERT_EQ(quote.range.start_byte, 7);
+  ASSERT_EQ(quote.range.end_byte, length - strlen(" she said."));
+  uint32_t previous_end = 0;
+  for (size_t i = 0; i < whosaid_doc_token_count(doc); i++) {
+    whosaid_token token;
+    ASSERT_OK(whosaid_doc_token(doc, i, &token));
+    ASSERT(token.range.start_byte >= previous_end);
+    ASSERT(token.range.end_byte > token.range.start_byte);
+    ASSERT(token.range.end_byte <= length);
+    previous_end = token.range.end_byte;
+  }
+  whosaid_doc_free(doc);
+}
+
+/* An allocator that fails the Nth allocation and counts live blocks. */
+static long allocations_left;
+static long live_blocks;
+
+static void *failing_malloc(size_t size) {
+  if (allocations_left-- == 0) return NULL;
+  void *p = malloc(size);
+  if (p != NULL) live_blocks++;
+  return p;
+}
+
+static void *failing_realloc(void *ptr, size_t size) {
+  if (allocations_left-- == 0) return NULL;
+  void *p = realloc(ptr, size);
+  if (p != NULL && ptr == NULL) live_blocks++;
+  return p;
+}
+
+static void counting_free(void *ptr) {
+  if (ptr != NULL) live_blocks--;
+  free(ptr);
+}
+
+TEST(every_failed_allocation_is_reported_and_leaks_nothing) {
+  whosaid_allocator failing = {failing_malloc, failing_realloc, counting_free};
+  whosaid_set_allocator(&failing);
+  allocations_left = -1;
+  live_blocks = 0;
+  whosaid_model *model = NULL;
+  ASSERT_OK(whosaid_model_load(WHOSAID_MODEL_DIR, &model, NULL));
+  long model_blocks = live_blocks;
+  int failures = 0;
+  for (long n = 0;; n++) {
+    allocations_left = n;
+    whosaid_doc *doc = NULL;
+    int status = whosaid_analyze(model, article, strlen(article), &doc);
+    allocations_left = -1;
+    if (status == 0) {
+      ASSERT_EQ(whosaid_doc_quote_count(doc), 2); /* the model still works */
+      whosaid_doc_free(doc);
+      break;
+    }
+    failures++;
+    ASSERT_EQ(status, WHOSAID_ENOMEM);
+    ASSERT(doc == NULL);
+    ASSERT_EQ(live_blocks, model_blocks);
+  }
+  ASSERT(failures > 3);
+  for (long n = 0;; n++) {
+    allocations_left = n;
+    whosaid_model *other = NULL;
+    int status = whosaid_model_load(WHOSAID_MODEL_DIR, &other, NULL);
+    allocations_left = -1;
+    if (status == 0) {
+      whosaid_model_free(other);
+      break;
+    }
+    ASSERT_EQ(status, WHOSAID_ENOMEM);
+    ASSERT_EQ(live_blocks, model_blocks);
+  }
+  whosaid_model_free(model);
+  ASSERT_EQ(live_blocks, 0);
+  whosaid_set_allocator(NULL);
+}
+
+int main(void) {
+  RUN(reports_its_version);
+  RUN(names_every_status);
+  RUN(loads_the_model);
+  RUN(model_errors_name_the_problem);
+  RUN(rejects_bad_arguments);
+  RUN(analyzes_an_empty_text);
+  RUN(finds_the_article_structure);
+  RUN(gives_positions_in_lines_and_byte_columns);
+  RUN(keeps_direct_quotes_and_explains_the_rest);
+  RUN(nul_bytes_and_invalid_utf8_keep_offsets);
+  RUN(every_failed_allocation_is_reported_and_leaks_nothing);
+  return test_report();
+}
