@@ -18,7 +18,7 @@ static int run_pipeline(whosaid_doc *doc, const whosaid_model *model, const char
                                   doc->paragraphs.items, doc->paragraphs.len, &doc->sentences);
   }
   if (status == 0) {
-    status = quote_find_spans(doc->tokens.items, doc->tokens.len, doc->paragraphs.items,
+    status = quote_find_spans(text, doc->tokens.items, doc->tokens.len, doc->paragraphs.items,
                               doc->paragraphs.len, &doc->quotes);
   }
   if (status == 0) {

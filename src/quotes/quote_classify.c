@@ -32,7 +32,7 @@ typedef struct {
   size_t words;             /* word-like tokens inside the marks */
   size_t capitalized_words; /* of those, capitalized ones */
   size_t lower_words;       /* lower-case words that are not function words */
-  bool has_clause_punctuation; /* . , ; : ! ? inside */
+  size_t clause_punctuation; /* . , ; : ! ? inside, except a final one */
   int last_char;            /* the last inside token's first byte, or -1 */
 } inside;
 
@@ -93,14 +93,18 @@ static void count_word(const context *c, size_t index, inside *in) {
 
 /* The tokens strictly inside SPAN's marks (up to its end when unbalanced). */
 static inside look_inside(const context *c, const quote_span *span) {
-  inside in = {0, 0, 0, false, -1};
+  inside in = {0, 0, 0, 0, -1};
+  bool last_is_punctuation = false;
   for (size_t i = span->open_token + 1; i < c->token_count; i++) {
     const text_token *token = &c->tokens[i];
     if (i == span->close_token || token->start >= span->end) break;
     if (is_wordlike(token)) count_word(c, i, &in);
-    if (is_clause_punctuation(c, i)) in.has_clause_punctuation = true;
+    last_is_punctuation = is_clause_punctuation(c, i);
+    in.clause_punctuation += last_is_punctuation;
     in.last_char = (unsigned char)c->text[token->start];
   }
+  /* `"Face the Nation,"`: American style puts the sentence's comma inside. */
+  in.clause_punctuation -= last_is_punctuation;
   return in;
 }
 
@@ -136,20 +140,21 @@ static bool is_punctuation(const context *c, size_t index, char ch) {
   return c->tokens[index].kind == WHOSAID_TOKEN_PUNCTUATION && c->text[c->tokens[index].start] == ch;
 }
 
-/* A speech cue right before the opening mark (after ',' or ':' or directly)
- * or right after the closing mark when the quote ends like a sentence. */
-static bool has_adjacent_cue(const context *c, const quote_span *span, const inside *in) {
-  if (c->cues == NULL) return false;
-  size_t open = span->open_token;
-  if (open > 0) {
-    size_t before = open - 1;
-    if (is_punctuation(c, before, ',') || is_punctuation(c, before, ':')) {
-      if (before > 0 && cue_precedes(c, before - 1)) return true;
-    } else if (quote_cues_match(c->cues, c->text, c->tokens, c->token_count, before) > 0) {
-      return true;
-    }
+/* A speech cue that introduces the quote: `told reporters: "`, `said, "`,
+ * or a cue word right before the opening mark. */
+static bool has_leading_cue(const context *c, const quote_span *span) {
+  if (c->cues == NULL || span->open_token == 0) return false;
+  size_t before = span->open_token - 1;
+  if (is_punctuation(c, before, ',') || is_punctuation(c, before, ':')) {
+    return before > 0 && cue_precedes(c, before - 1);
   }
-  if (span->close_token == QUOTE_NO_TOKEN) return false;
+  return quote_cues_match(c->cues, c->text, c->tokens, c->token_count, before) > 0;
+}
+
+/* A speech cue right after the closing mark of a quote that ends like a
+ * sentence or clause: `," Pompeo said`, `?" asked the senator`. */
+static bool has_trailing_cue(const context *c, const quote_span *span, const inside *in) {
+  if (c->cues == NULL || span->close_token == QUOTE_NO_TOKEN) return false;
   size_t after = span->close_token + 1;
   if (after < c->token_count && is_punctuation(c, after, ',')) {
     return cue_follows(c, after + 1);
@@ -157,22 +162,28 @@ static bool has_adjacent_cue(const context *c, const quote_span *span, const ins
   return in->last_char >= 0 && strchr(",!?", in->last_char) != NULL && cue_follows(c, after);
 }
 
-/* Words that announce a name or a title: `a film called "..."`. */
+/* Words after which quotation marks hold a name or a title: `a film titled
+ * "..."`, `known as "..."`. */
 static const char *const naming_words[] = {
-    "called", "titled", "entitled", "dubbed", "nicknamed", "named", "headlined",
-    "labeled", "labelled", "branded", "so-called", "slogan", "motto", "hashtag",
-    "book", "film", "movie", "song", "album", "column", "headline", "series", "term",
+    "titled", "entitled", "nicknamed", "headlined", "slogan", "motto", "hashtag", "book",
+    "film", "movie", "song", "album", "column", "headline", "series", NULL};
+
+/* Words that name or characterise: `a group called "..."` is a name, but
+ * `what it called "a clear threat to peace"` quotes someone's words. */
+static const char *const characterizing_words[] = {
+    "called", "dubbed", "named", "labeled", "labelled", "branded", "so-called", "term",
     "phrase", "word", NULL};
 
 static bool after_naming_words(const context *c, const quote_span *span) {
   size_t open = span->open_token;
   if (open == 0) return false;
   if (token_in(c, open - 1, naming_words)) return true;
-  if (open < 2) return false;
-  return (token_is(c, open - 1, "as") && token_is(c, open - 2, "known")) ||
-         (token_is(c, open - 1, "of") && token_in(c, open - 2, (const char *const[]){
-                                                                   "chants", "chant", "cries",
-                                                                   NULL}));
+  return open >= 2 && token_is(c, open - 1, "as") && token_is(c, open - 2, "known");
+}
+
+static bool after_characterizing_words(const context *c, const quote_span *span) {
+  size_t open = span->open_token;
+  return open > 0 && token_in(c, open - 1, characterizing_words);
 }
 
 /* Whether the opening mark is the first token of its sentence. */
@@ -191,24 +202,38 @@ static bool opens_sentence(const context *c, size_t token) {
 
 /* Decisions ****************************************************************/
 
+/* "Face the Nation", "State of the Union.": every word capitalized but
+ * the small ones, and no punctuation but a final one. */
 static bool is_title_case(const inside *in) {
-  return !in->has_clause_punctuation && in->lower_words == 0 && in->capitalized_words >= 2;
+  return in->clause_punctuation == 0 && in->lower_words == 0 && in->capitalized_words >= 2;
 }
 
-/* One or two words: an utterance of its own, or a term. */
+/* Whether one or two quoted words stand as an utterance of their own
+ * (`"No," he said`, `told reporters: "Never."`, `"Why?"`) rather than as a
+ * term inside someone else's sentence. */
+static bool stands_alone(const context *c, const quote_span *span, const inside *in) {
+  if (in->last_char == '!' || in->last_char == '?') return true;
+  size_t open = span->open_token;
+  if (open > 0 && is_punctuation(c, open - 1, ':')) return true;
+  if (open > 0 && is_punctuation(c, open - 1, ',') && in->last_char == '.') return true;
+  return opens_sentence(c, open) && in->last_char >= 0 && strchr(",.", in->last_char);
+}
+
 static whosaid_quote_reason classify_short(const context *c, const quote_span *span,
                                            const inside *in) {
-  if (has_adjacent_cue(c, span, in)) return WHOSAID_QUOTE_CUE;
-  if (in->last_char == '!' || in->last_char == '?') return WHOSAID_QUOTE_UTTERANCE;
-  size_t open = span->open_token;
-  if (open > 0 && is_punctuation(c, open - 1, ':')) return WHOSAID_QUOTE_UTTERANCE;
-  if (open > 0 && is_punctuation(c, open - 1, ',') && in->last_char == '.') {
-    return WHOSAID_QUOTE_UTTERANCE;
-  }
-  if (opens_sentence(c, open) && in->last_char >= 0 && strchr(",.", in->last_char)) {
-    return WHOSAID_QUOTE_UTTERANCE;
-  }
-  return WHOSAID_QUOTE_SHORT_TERM;
+  if (!stands_alone(c, span, in)) return WHOSAID_QUOTE_SHORT_TERM;
+  bool cue = has_leading_cue(c, span) || has_trailing_cue(c, span, in);
+  return cue ? WHOSAID_QUOTE_CUE : WHOSAID_QUOTE_UTTERANCE;
+}
+
+/* Three words or more reproduce someone's words, unless they are a name:
+ * title case outranks a cue after the quote (`appeared on "Fox News
+ * Sunday," he said`) but not a cue that introduces it. */
+static whosaid_quote_reason classify_long(const context *c, const quote_span *span,
+                                          const inside *in) {
+  if (has_leading_cue(c, span)) return WHOSAID_QUOTE_CUE;
+  if (is_title_case(in)) return WHOSAID_QUOTE_TITLE;
+  return has_trailing_cue(c, span, in) ? WHOSAID_QUOTE_CUE : WHOSAID_QUOTE_LONG;
 }
 
 static whosaid_quote_reason classify_one(const context *c, const quote_span *span,
@@ -220,10 +245,10 @@ static whosaid_quote_reason classify_one(const context *c, const quote_span *spa
     return WHOSAID_QUOTE_SINGLE_QUOTES;
   }
   if (after_naming_words(c, span)) return WHOSAID_QUOTE_TITLE;
-  if (in.words <= 2) return classify_short(c, span, &in);
-  bool cue = has_adjacent_cue(c, span, &in);
-  if (!cue && is_title_case(&in)) return WHOSAID_QUOTE_TITLE;
-  return cue ? WHOSAID_QUOTE_CUE : WHOSAID_QUOTE_LONG;
+  if (after_characterizing_words(c, span) && (in.words <= 2 || is_title_case(&in))) {
+    return WHOSAID_QUOTE_TITLE;
+  }
+  return in.words <= 2 ? classify_short(c, span, &in) : classify_long(c, span, &in);
 }
 
 static bool is_direct_reason(whosaid_quote_reason reason) {

@@ -67,10 +67,16 @@ void quote_cues_free(quote_cues *cues) {
 
 /* Parsing ***************************************************************/
 
+/* LINE 0 means the whole list. */
+
 static int parse_error(whosaid_error *err, const char *name, size_t line, const char *what) {
   if (err != NULL) {
     err->status = WHOSAID_EMODEL;
-    snprintf(err->message, sizeof(err->message), "%s:%zu: %s", name, line, what);
+    if (line == 0) {
+      snprintf(err->message, sizeof(err->message), "%s: %s", name, what);
+    } else {
+      snprintf(err->message, sizeof(err->message), "%s:%zu: %s", name, line, what);
+    }
   }
   return WHOSAID_EMODEL;
 }
@@ -157,7 +163,7 @@ int quote_cues_parse(const char *data, size_t length, const char *name, quote_cu
   }
   if (cues->count == 0) {
     quote_cues_free(cues);
-    return parse_error(err, name, line, "no cues in the list");
+    return parse_error(err, name, 0, "no cues in the list");
   }
   *out = cues;
   return 0;

@@ -13,6 +13,7 @@
 #define DROPPED (1u << 31) /* internal flag, never seen outside this file */
 
 typedef struct {
+  const char *text;
   const text_token *tokens;
   quote_span_vec *spans;
   VEC(uint32_t) open; /* indices into spans, innermost last */
@@ -60,6 +61,11 @@ static long innermost_double(const pairing *p) {
   return -1;
 }
 
+/* White space before and a word right after: where an opening mark stands. */
+static bool stands_as_opening(const text_token *mark) {
+  return (mark->flags & WHOSAID_TOKEN_SPACE_BEFORE) && !(mark->flags & WHOSAID_TOKEN_SPACE_AFTER);
+}
+
 static int handle_mark(pairing *p, size_t index) {
   const text_token *mark = &p->tokens[index];
   bool can_close = (mark->flags & WHOSAID_TOKEN_QUOTE_CLOSE) != 0;
@@ -74,14 +80,29 @@ static int handle_mark(pairing *p, size_t index) {
     return 0;
   }
   if (mark->flags & WHOSAID_TOKEN_QUOTE_OPEN) return open_quote(p, index);
+  if (is_double(mark) && innermost_double(p) < 0 && stands_as_opening(mark)) {
+    return open_quote(p, index); /* a closing glyph typed where an opening one belongs */
+  }
   return 0; /* a closing mark with nothing to close: a stray mark or an apostrophe */
 }
 
-static bool reopens(const text_token *tokens, const text_paragraph *next) {
+/* A transcript turn: `"WALLACE: ...` (an all-caps name and a colon). */
+static bool starts_with_speaker_label(const char *text, const text_token *tokens,
+                                      const text_paragraph *paragraph) {
+  if (paragraph->token_count < 3) return false;
+  const text_token *name = &tokens[paragraph->first_token + 1];
+  const text_token *colon = &tokens[paragraph->first_token + 2];
+  return name->kind == WHOSAID_TOKEN_WORD && (name->flags & WHOSAID_TOKEN_ALL_CAPS) &&
+         text[colon->start] == ':' && colon->start == name->end;
+}
+
+/* Whether NEXT continues a quote left open: it starts with an opening
+ * double mark, and not with the label of a new speaker's turn. */
+static bool reopens(const char *text, const text_token *tokens, const text_paragraph *next) {
   if (next->token_count == 0) return false;
   const text_token *first = &tokens[next->first_token];
   return first->kind == WHOSAID_TOKEN_QUOTE && is_double(first) &&
-         (first->flags & WHOSAID_TOKEN_QUOTE_OPEN);
+         (first->flags & WHOSAID_TOKEN_QUOTE_OPEN) && !starts_with_speaker_label(text, tokens, next);
 }
 
 /* At a paragraph's end, inner and single-mark quotes still open are dropped;
@@ -93,7 +114,7 @@ static void end_paragraph(pairing *p, const text_paragraph *paragraph,
   quote_span *span = open_span(p, 0);
   if (!span_is_double(p, span)) {
     drop_top(p);
-  } else if (next != NULL && reopens(p->tokens, next)) {
+  } else if (next != NULL && reopens(p->text, p->tokens, next)) {
     span->flags |= WHOSAID_QUOTE_MULTI_PARAGRAPH;
     p->skip_token = next->first_token;
   } else {
@@ -125,10 +146,10 @@ static int compact(quote_span_vec *spans) {
   return 0;
 }
 
-int quote_find_spans(const text_token *tokens, size_t token_count,
+int quote_find_spans(const char *text, const text_token *tokens, size_t token_count,
                      const text_paragraph *paragraphs, size_t paragraph_count,
                      quote_span_vec *out) {
-  pairing p = {tokens, out, VEC_INIT, SIZE_MAX};
+  pairing p = {text, tokens, out, VEC_INIT, SIZE_MAX};
   int status = 0;
   for (size_t pi = 0; pi < paragraph_count && status == 0; pi++) {
     const text_paragraph *paragraph = &paragraphs[pi];

@@ -69,11 +69,14 @@ typedef VEC(quote_span) quote_span_vec;
  * - single marks that never close were apostrophes, not quotes: dropped;
  * - a double quote still open at a paragraph's end continues into the next
  *   paragraph when that one starts with an opening mark (the news
- *   convention for a quote over several paragraphs); otherwise it ends at
- *   its paragraph's end and is flagged unbalanced, so that a missing mark
- *   never swallows the rest of the article.
+ *   convention for a quote over several paragraphs) that does not begin a
+ *   transcript turn ("PENCE: ...); otherwise it ends at its paragraph's end
+ *   and is flagged unbalanced, so that a missing mark never swallows the
+ *   rest of the article;
+ * - a closing double glyph with nothing to close, standing where an opening
+ *   mark belongs (space before, a word after), opens a quote: a common typo.
  */
-int quote_find_spans(const text_token *tokens, size_t token_count,
+int quote_find_spans(const char *text, const text_token *tokens, size_t token_count,
                      const text_paragraph *paragraphs, size_t paragraph_count,
                      quote_span_vec *out);
 

@@ -21,7 +21,7 @@ typedef struct {
 } fixture;
 
 /* The cue list of the repository's model, loaded once per test program. */
-static quote_cues *fixture_cues(void) {
+static inline quote_cues *fixture_cues(void) {
   static quote_cues *cues;
   if (cues != NULL) return cues;
   FILE *file = fopen(WHOSAID_MODEL_DIR "/cues.txt", "rb");
@@ -42,7 +42,7 @@ static quote_cues *fixture_cues(void) {
 
 /* Analyse TEXT with or without the cue lexicon; aborts the program on a
  * failure of the text layer, which these tests do not test. */
-static void fixture_run(fixture *f, const char *text, bool with_cues) {
+static inline void fixture_run(fixture *f, const char *text, bool with_cues) {
   memset(f, 0, sizeof(*f));
   f->text = text;
   f->length = strlen(text);
@@ -53,7 +53,7 @@ static void fixture_run(fixture *f, const char *text, bool with_cues) {
                                   f->paragraphs.items, f->paragraphs.len, &f->sentences);
   }
   if (status == 0) {
-    status = quote_find_spans(f->tokens.items, f->tokens.len, f->paragraphs.items,
+    status = quote_find_spans(text, f->tokens.items, f->tokens.len, f->paragraphs.items,
                               f->paragraphs.len, &f->spans);
   }
   if (status != 0) {
@@ -64,7 +64,7 @@ static void fixture_run(fixture *f, const char *text, bool with_cues) {
                  with_cues ? fixture_cues() : NULL, f->spans.items, f->spans.len);
 }
 
-static void fixture_free(fixture *f) {
+static inline void fixture_free(fixture *f) {
   VEC_FREE(&f->paragraphs);
   VEC_FREE(&f->tokens);
   VEC_FREE(&f->sentences);
@@ -72,7 +72,7 @@ static void fixture_free(fixture *f) {
 }
 
 /* The text of span I, copied into a static buffer. */
-static const char *fixture_span_text(const fixture *f, size_t i) {
+static inline const char *fixture_span_text(const fixture *f, size_t i) {
   static char buffer[4096];
   const quote_span *span = &f->spans.items[i];
   size_t length = span->end - span->start;
@@ -83,7 +83,7 @@ static const char *fixture_span_text(const fixture *f, size_t i) {
 }
 
 /* Index of the first span whose text is EXPECTED, or -1. */
-static long fixture_find(const fixture *f, const char *expected) {
+static inline long fixture_find(const fixture *f, const char *expected) {
   for (size_t i = 0; i < f->spans.len; i++) {
     if (strcmp(fixture_span_text(f, i), expected) == 0) return (long)i;
   }

@@ -106,9 +106,29 @@ TEST(title_case_without_a_cue_is_a_title) {
                 WHOSAID_QUOTE_TITLE, false);
 }
 
-TEST(title_case_with_a_cue_is_a_quote) {
-  ASSERT_REASON("\"We Will Win Big,\" he said.", true, "\"We Will Win Big,\"",
+TEST(title_case_introduced_by_a_cue_is_a_quote) {
+  ASSERT_REASON("He said: \"We Will Win Big.\"", true, "\"We Will Win Big.\"",
                 WHOSAID_QUOTE_CUE, true);
+}
+
+TEST(title_with_the_sentence_comma_inside) {
+  ASSERT_REASON("He appeared on \"Fox News Sunday,\" he said.", true, "\"Fox News Sunday,\"",
+                WHOSAID_QUOTE_TITLE, false);
+}
+
+TEST(characterization_of_three_words_is_a_quote) {
+  ASSERT_REASON("It imposed sanctions on what it called \"a clear threat to peace.\"", true,
+                "\"a clear threat to peace.\"", WHOSAID_QUOTE_LONG, true);
+}
+
+TEST(name_after_called_is_a_title) {
+  ASSERT_REASON("He joined a group called \"Citizens United Forever\" last year.", true,
+                "\"Citizens United Forever\"", WHOSAID_QUOTE_TITLE, false);
+}
+
+TEST(short_term_followed_by_a_cue_is_still_a_term) {
+  ASSERT_REASON("It is a \"phony system,\" Trump said.", true, "\"phony system,\"",
+                WHOSAID_QUOTE_SHORT_TERM, false);
 }
 
 TEST(single_marks_in_a_text_with_double_quotes) {
@@ -134,7 +154,7 @@ TEST(empty_quote) {
 }
 
 TEST(unbalanced_long_quote_is_still_a_quote) {
-  ASSERT_REASON("He said \"we will never give up on this\n\nNext.", true,
+  ASSERT_REASON("Protesters carried signs reading \"we will never give up on this\n\nNext.", true,
                 "\"we will never give up on this", WHOSAID_QUOTE_LONG, true);
 }
 
@@ -154,7 +174,11 @@ int main(void) {
   RUN(named_work_is_a_title);
   RUN(known_as_gives_a_title);
   RUN(title_case_without_a_cue_is_a_title);
-  RUN(title_case_with_a_cue_is_a_quote);
+  RUN(title_case_introduced_by_a_cue_is_a_quote);
+  RUN(title_with_the_sentence_comma_inside);
+  RUN(characterization_of_three_words_is_a_quote);
+  RUN(name_after_called_is_a_title);
+  RUN(short_term_followed_by_a_cue_is_still_a_term);
   RUN(single_marks_in_a_text_with_double_quotes);
   RUN(single_marks_in_a_text_that_quotes_with_them);
   RUN(nested_quote_is_not_a_quote_of_its_own);

@@ -33,7 +33,7 @@ TEST(rejects_a_malformed_list_with_file_and_line) {
   ASSERT_EQ(parse("a b c d e\n", &cues, &err), WHOSAID_EMODEL);
   ASSERT_EQ(parse("caf\xc3\xa9\n", &cues, &err), WHOSAID_EMODEL);
   ASSERT_EQ(parse("# only comments\n\n", &cues, &err), WHOSAID_EMODEL);
-  ASSERT_STR_EQ(err.message, "cues.txt:3: no cues in the list");
+  ASSERT_STR_EQ(err.message, "cues.txt: no cues in the list");
   ASSERT_EQ(quote_cues_parse("said\0told", 9, "cues.txt", &cues, &err), WHOSAID_EMODEL);
   char long_cue[80];
   memset(long_cue, 'a', sizeof(long_cue) - 1);

@@ -165,6 +165,27 @@ TEST(quote_marks_do_not_pair_across_paragraphs_without_reopening) {
   fixture_free(&f);
 }
 
+TEST(closing_glyph_typed_as_an_opening_mark_opens) {
+  fixture f;
+  fixture_run(&f, "He wrote: \xe2\x80\x9dWe will win this.\xe2\x80\x9d Then he left.", true);
+  ASSERT_ONE_SPAN(&f, "\xe2\x80\x9dWe will win this.\xe2\x80\x9d");
+  fixture_free(&f);
+}
+
+TEST(transcript_turns_are_separate_quotes) {
+  fixture f;
+  const char *text =
+      "\"WALLACE: Will she attend the debate?\n\n"
+      "\"PENCE: She will not attend.\n\n"
+      "\"WALLACE: Thank you.\"";
+  fixture_run(&f, text, true);
+  ASSERT_EQ(f.spans.len, 3);
+  ASSERT_STR_EQ(fixture_span_text(&f, 0), "\"WALLACE: Will she attend the debate?");
+  ASSERT_STR_EQ(fixture_span_text(&f, 1), "\"PENCE: She will not attend.");
+  ASSERT_STR_EQ(fixture_span_text(&f, 2), "\"WALLACE: Thank you.\"");
+  fixture_free(&f);
+}
+
 int main(void) {
   RUN(pairs_curly_double_quotes);
   RUN(pairs_straight_double_quotes);
@@ -182,5 +203,7 @@ int main(void) {
   RUN(finds_top_level_single_quotes);
   RUN(no_spans_in_empty_text);
   RUN(quote_marks_do_not_pair_across_paragraphs_without_reopening);
+  RUN(closing_glyph_typed_as_an_opening_mark_opens);
+  RUN(transcript_turns_are_separate_quotes);
   return test_report();
 }
