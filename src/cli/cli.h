@@ -1,0 +1,105 @@
+/*
+ * cli.h: what the files of the whosaid program share: exit codes, messages,
+ * input reading, model lookup and the two report writers. The program uses
+ * the library only through the public whosaid.h.
+ */
+#ifndef WHOSAID_CLI_H
+#define WHOSAID_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "cli/json_writer.h"
+#include "whosaid.h"
+
+/* Exit codes, documented in --help and doc/cli-usage.md. */
+enum {
+  CLI_EXIT_OK = 0,
+  CLI_EXIT_INPUT = 1, /* some input could not be read, analysed or written */
+  CLI_EXIT_USAGE = 2, /* bad command line */
+  CLI_EXIT_MODEL = 3, /* model missing or invalid */
+};
+
+#if defined(__GNUC__)
+#define CLI_PRINTF(format_index, first_argument) \
+  __attribute__((format(printf, format_index, first_argument)))
+#else
+#define CLI_PRINTF(format_index, first_argument)
+#endif
+
+/* main.c ****************************************************************/
+
+/* Print "whosaid: MESSAGE" and a newline on stderr. Standard output is
+ * flushed first so that messages appear after the reports that precede
+ * them. */
+void cli_error(const char *format, ...) CLI_PRINTF(1, 2);
+
+/* A usage error: the message, then a hint to run --help. Returns
+ * CLI_EXIT_USAGE so callers can write "return cli_usage_error(...)". */
+int cli_usage_error(const char *format, ...) CLI_PRINTF(1, 2);
+
+/* Report, once per run, that writing to standard output failed with
+ * ERROR_NUMBER (a full disk, a closed pipe); later failures say nothing. */
+void cli_stdout_failed(int error_number);
+
+/* cli_analyze.c *********************************************************/
+
+/* The "analyze" command. ARGV[0] is "analyze"; PROGRAM_PATH is the
+ * program's argv[0], a fallback to find the executable's directory. */
+int cli_analyze_main(const char *program_path, int argc, char **argv);
+
+void cli_print_analyze_help(FILE *stream);
+
+/* read_input.c **********************************************************/
+
+/* The largest text the library accepts: 4 GiB - 1 bytes. */
+#define CLI_INPUT_MAX_LENGTH ((size_t)UINT32_MAX)
+
+typedef struct {
+  char *bytes; /* LENGTH bytes and a NUL after them (for convenience only) */
+  size_t length;
+} cli_input;
+
+/* Read the whole file PATH ("-" is standard input) into INPUT. Returns 0, or
+ * -1 with a human-readable reason ("No such file or directory", "Is a
+ * directory", "too large ...") in MESSAGE. */
+int cli_input_read(const char *path, cli_input *input, char *message, size_t message_size);
+
+void cli_input_free(cli_input *input);
+
+/* Why the text looks like binary data rather than text (a short phrase), or
+ * NULL when it looks like text. Only the first 64 KiB are examined. */
+const char *cli_input_binary_reason(const char *bytes, size_t length);
+
+/* model_locate.c ********************************************************/
+
+/* Find and load the model: EXPLICIT_PATH (--model, may be NULL), then
+ * $WHOSAID_MODEL, then next to the executable, then the installed
+ * directory. Returns CLI_EXIT_OK with *MODEL set, or CLI_EXIT_MODEL after
+ * printing why. */
+int cli_model_load(const char *explicit_path, const char *program_path, whosaid_model **model);
+
+/* report_json.c *********************************************************/
+
+/* Write DOC (the analysis of TEXT) as one FORMAT.md object named NAME. With
+ * EXPLAIN, quotes carry their reason and flags and the rejected quoted spans
+ * are listed under "not_quotes". */
+void cli_report_json(json_writer *writer, const whosaid_doc *doc, const char *text,
+                     const char *name, bool explain);
+
+/* report_text.c *********************************************************/
+
+typedef struct {
+  const whosaid_model *model;
+  const whosaid_doc *doc;
+  const char *text;  /* the analysed bytes */
+  const char *title; /* the file name as given, or "standard input" */
+  bool explain;      /* also say why each direct quote is one */
+} cli_text_report;
+
+/* Write the human-readable report to STREAM. */
+void cli_report_text(FILE *stream, const cli_text_report *report);
+
+#endif

@@ -1,0 +1,400 @@
+/*
+ * cli_analyze.c: the "analyze" command: options, then for each input file:
+ * read it, check that it looks like text, analyse it, and write its report
+ * (to standard output, or to OUTPUT_DIR/NAME.json or NAME.txt).
+ *
+ * A file that cannot be read, looks binary, or whose report cannot be
+ * written is reported on stderr as "whosaid: FILE: why" and skipped; the
+ * other files are still analysed and the exit code is 1 at the end.
+ */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L /* the build defines it too */
+#endif
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/cli.h"
+
+typedef enum { OUTPUT_TEXT, OUTPUT_JSON } output_format;
+
+typedef struct {
+  output_format format;
+  bool pretty;
+  bool explain;
+  bool force;
+  const char *output_directory; /* NULL: standard output */
+  const char *model_path;       /* NULL: look it up */
+  const char **files;
+  size_t file_count;
+} analyze_options;
+
+/* What the file loop carries from one file to the next. */
+typedef struct {
+  const analyze_options *options;
+  const whosaid_model *model;
+  json_writer *stdout_writer; /* for --json on standard output */
+  bool wrote_report;          /* to standard output, so the next one needs a blank line */
+  bool stdout_failed;
+  char **written_names; /* output files written so far (--output-dir) */
+  size_t written_count;
+} analyze_state;
+
+void cli_print_analyze_help(FILE *stream) {
+  fputs(
+      "Usage: whosaid analyze [--text | --json] [--pretty] [--explain]\n"
+      "                       [--output-dir DIR] [--model PATH] [--force] FILE... | -\n"
+      "\n"
+      "Analyse each FILE (- is standard input) and report its quotes.\n"
+      "\n"
+      "Options:\n"
+      "  --text            a report to read (the default)\n"
+      "  --json            JSON in the FORMAT.md format, one object per file and line:\n"
+      "                    doc, entities, quotes (direct quotes only)\n"
+      "  --pretty          indent the JSON by two spaces\n"
+      "  --explain         say why each quoted span is or is not a direct quote; with\n"
+      "                    --json, add \"reason\" to quotes and a \"not_quotes\" list\n"
+      "  --output-dir DIR  write DIR/NAME.json (or NAME.txt) for each FILE instead of\n"
+      "                    printing; NAME is the file name without its extension\n"
+      "                    (\"stdin\" for -). DIR is created if needed\n"
+      "  --model PATH      the model directory (see MODEL)\n"
+      "  --force           analyse files that look like binary data\n"
+      "  -h, --help        show this help\n"
+      "\n"
+      "Positions in the text report are LINE:COLUMN, both counted from 1; COLUMN\n"
+      "counts characters. JSON offsets are UTF-8 byte offsets from 0, end exclusive.\n"
+      "\n"
+      "MODEL: the first of these that exists is used:\n"
+      "  1. --model PATH\n"
+      "  2. $WHOSAID_MODEL\n"
+      "  3. ../share/whosaid/models from the directory of the whosaid executable\n"
+      "  4. " WHOSAID_INSTALLED_MODEL_DIR
+      "\n"
+      "A model given by 1 or 2 that cannot be loaded is an error (exit code 3).\n"
+      "\n"
+      "Exit codes:\n"
+      "  0  success\n"
+      "  1  some input could not be analysed (missing, unreadable, a directory, binary,\n"
+      "     too large) or its report could not be written; the others were analysed\n"
+      "  2  usage error\n"
+      "  3  model missing or invalid\n",
+      stream);
+}
+
+/* Options ***********************************************************/
+
+/*
+ * Whether ARGV[*INDEX] is the option NAME with a value, given as
+ * "NAME=VALUE" or as "NAME VALUE" (then *INDEX moves past the value).
+ * Returns 1 with *VALUE set, 0 when it is another argument, or -1 after a
+ * usage error (no value).
+ */
+static int match_valued_option(const char *name, int argc, char **argv, int *index,
+                               const char **value) {
+  const char *argument = argv[*index];
+  size_t name_length = strlen(name);
+  if (strncmp(argument, name, name_length) != 0) return 0;
+  if (argument[name_length] == '=') {
+    *value = argument + name_length + 1;
+  } else if (argument[name_length] != '\0') {
+    return 0;
+  } else if (*index + 1 < argc) {
+    *value = argv[++*index];
+  } else {
+    cli_usage_error("analyze: %s needs a value", name);
+    return -1;
+  }
+  if ((*value)[0] == '\0') {
+    cli_usage_error("analyze: %s needs a non-empty value", name);
+    return -1;
+  }
+  return 1;
+}
+
+/* Options without a value; false when ARGUMENT is none of them. */
+static bool match_flag(const char *argument, analyze_options *options) {
+  if (strcmp(argument, "--json") == 0) {
+    options->format = OUTPUT_JSON;
+  } else if (strcmp(argument, "--text") == 0) {
+    options->format = OUTPUT_TEXT;
+  } else if (strcmp(argument, "--pretty") == 0) {
+    options->pretty = true;
+  } else if (strcmp(argument, "--explain") == 0) {
+    options->explain = true;
+  } else if (strcmp(argument, "--force") == 0) {
+    options->force = true;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+/* Check what the options mean together, once all are read. */
+static int check_options(const analyze_options *options) {
+  if (options->file_count == 0) {
+    return cli_usage_error("analyze: no input files (give FILE..., or - for standard input)");
+  }
+  if (options->pretty && options->format != OUTPUT_JSON) {
+    return cli_usage_error("analyze: --pretty applies only to --json output");
+  }
+  size_t stdin_count = 0;
+  for (size_t index = 0; index < options->file_count; index++) {
+    if (strcmp(options->files[index], "-") == 0) stdin_count++;
+  }
+  if (stdin_count > 1) return cli_usage_error("analyze: - (standard input) can be given only once");
+  return CLI_EXIT_OK;
+}
+
+/* Fill OPTIONS from ARGV; returns CLI_EXIT_OK, CLI_EXIT_USAGE, or -1 when
+ * --help was printed. Options may follow file names; "--" ends them. */
+static int parse_options(int argc, char **argv, analyze_options *options) {
+  bool options_ended = false;
+  for (int index = 1; index < argc; index++) {
+    const char *argument = argv[index];
+    if (options_ended || argument[0] != '-' || strcmp(argument, "-") == 0) {
+      options->files[options->file_count++] = argument;
+      continue;
+    }
+    if (strcmp(argument, "--") == 0) {
+      options_ended = true;
+    } else if (strcmp(argument, "-h") == 0 || strcmp(argument, "--help") == 0) {
+      cli_print_analyze_help(stdout);
+      return -1;
+    } else if (!match_flag(argument, options)) {
+      int matched =
+          match_valued_option("--output-dir", argc, argv, &index, &options->output_directory);
+      if (matched == 0) {
+        matched = match_valued_option("--model", argc, argv, &index, &options->model_path);
+      }
+      if (matched < 0) return CLI_EXIT_USAGE;
+      if (matched == 0) return cli_usage_error("analyze: unknown option '%s'", argument);
+    }
+  }
+  return check_options(options);
+}
+
+/* Output files ******************************************************/
+
+static bool is_directory(const char *path) {
+  struct stat info;
+  return stat(path, &info) == 0 && S_ISDIR(info.st_mode);
+}
+
+/* Create DIRECTORY and its missing parents, as mkdir -p does. Returns 0 or
+ * an errno value. */
+static int make_directories(const char *directory) {
+  char *path = strdup(directory);
+  if (path == NULL) return ENOMEM;
+  int error_number = 0;
+  /* Create each prefix that ends before a slash, then the whole path. */
+  for (char *cursor = path + 1; error_number == 0; cursor++) {
+    if (*cursor != '/' && *cursor != '\0') continue;
+    char saved = *cursor;
+    *cursor = '\0';
+    if (mkdir(path, 0777) != 0 && errno != EEXIST) error_number = errno;
+    *cursor = saved;
+    if (saved == '\0') break;
+  }
+  free(path);
+  if (error_number == 0 && !is_directory(directory)) error_number = ENOTDIR;
+  return error_number;
+}
+
+/* NAME for PATH: its base name without the extension; "stdin" for "-".
+ * Returns a string to free, or NULL when out of memory. */
+static char *document_name(const char *path) {
+  if (strcmp(path, "-") == 0) return strdup("stdin");
+  const char *slash = strrchr(path, '/');
+  const char *base = slash != NULL ? slash + 1 : path;
+  const char *dot = strrchr(base, '.');
+  size_t length = dot != NULL && dot != base ? (size_t)(dot - base) : strlen(base);
+  return strndup(base, length);
+}
+
+/* OUTPUT_DIR/NAME.EXTENSION, to free; NULL when out of memory. */
+static char *output_path(const char *directory, const char *name, const char *extension) {
+  size_t size = strlen(directory) + strlen(name) + strlen(extension) + 3;
+  char *path = malloc(size);
+  if (path != NULL) snprintf(path, size, "%s/%s.%s", directory, name, extension);
+  return path;
+}
+
+/* Reports ***********************************************************/
+
+/* Write the report of DOC to STREAM. Returns 0, or -1 with errno set. */
+static int write_report(analyze_state *state, FILE *stream, json_writer *writer,
+                        const whosaid_doc *doc, const cli_input *input, const char *path) {
+  const analyze_options *options = state->options;
+  if (options->format == OUTPUT_JSON) {
+    char *name = document_name(path);
+    if (name == NULL) {
+      errno = ENOMEM;
+      return -1;
+    }
+    cli_report_json(writer, doc, input->bytes, name, options->explain);
+    free(name);
+    return json_writer_flush(writer);
+  }
+  bool is_stdin = strcmp(path, "-") == 0;
+  cli_text_report report = {state->model, doc, input->bytes, is_stdin ? "standard input" : path,
+                            options->explain};
+  cli_report_text(stream, &report);
+  errno = 0;
+  if (fflush(stream) != 0 || ferror(stream)) {
+    if (errno == 0) errno = EIO;
+    return -1;
+  }
+  return 0;
+}
+
+/* Whether another input of this run already wrote NAME; remembers it. */
+static bool name_already_written(analyze_state *state, const char *name) {
+  for (size_t index = 0; index < state->written_count; index++) {
+    if (strcmp(state->written_names[index], name) == 0) return true;
+  }
+  char **names = realloc(state->written_names, (state->written_count + 1) * sizeof(*names));
+  char *copy = strdup(name);
+  if (names != NULL) state->written_names = names;
+  if (names == NULL || copy == NULL) {
+    free(copy);
+    return false;
+  }
+  state->written_names[state->written_count++] = copy;
+  return false;
+}
+
+static json_writer *new_writer(FILE *stream, bool pretty) {
+  json_writer *writer = malloc(sizeof(*writer));
+  if (writer != NULL) json_writer_init(writer, stream, pretty);
+  return writer;
+}
+
+/* The report in OUTPUT_DIR/NAME.json (or .txt); returns false after saying
+ * why it could not be written. A partly written file is removed. */
+static bool write_report_file(analyze_state *state, const whosaid_doc *doc, const cli_input *input,
+                              const char *path, const char *display) {
+  const analyze_options *options = state->options;
+  char *name = document_name(path);
+  char *file_path = name ? output_path(options->output_directory, name,
+                                       options->format == OUTPUT_JSON ? "json" : "txt")
+                         : NULL;
+  bool ok = false;
+  if (file_path == NULL) {
+    cli_error("%s: %s", display, strerror(ENOMEM));
+  } else if (name_already_written(state, name)) {
+    cli_error("%s: not written: %s was already written for another input of the same name", display,
+              file_path);
+  } else {
+    FILE *stream = fopen(file_path, "w");
+    json_writer *writer = stream ? new_writer(stream, options->pretty) : NULL;
+    int status = writer ? write_report(state, stream, writer, doc, input, path) : -1;
+    int error_number = errno;
+    if (stream != NULL && fclose(stream) != 0 && status == 0) {
+      status = -1;
+      error_number = errno;
+    }
+    if (status != 0) {
+      cli_error("%s: cannot write %s: %s", display, file_path, strerror(error_number));
+      if (stream != NULL) remove(file_path);
+    }
+    ok = status == 0;
+    free(writer);
+  }
+  free(file_path);
+  free(name);
+  return ok;
+}
+
+static bool write_report_stdout(analyze_state *state, const whosaid_doc *doc,
+                                const cli_input *input, const char *path) {
+  if (state->options->format == OUTPUT_TEXT && state->wrote_report) fputc('\n', stdout);
+  if (write_report(state, stdout, state->stdout_writer, doc, input, path) != 0) {
+    cli_stdout_failed(errno);
+    state->stdout_failed = true;
+    return false;
+  }
+  state->wrote_report = true;
+  return true;
+}
+
+/* The file loop *****************************************************/
+
+/* Analyse one input and write its report; false after reporting an error. */
+static bool analyze_file(analyze_state *state, const char *path) {
+  const char *display = strcmp(path, "-") == 0 ? "standard input" : path;
+  cli_input input;
+  char message[256];
+  if (cli_input_read(path, &input, message, sizeof(message)) != 0) {
+    cli_error("%s: %s", display, message);
+    return false;
+  }
+  const char *binary_reason =
+      state->options->force ? NULL : cli_input_binary_reason(input.bytes, input.length);
+  if (binary_reason != NULL) {
+    cli_error("%s: looks like a binary file (%s); use --force to analyse it anyway", display,
+              binary_reason);
+    cli_input_free(&input);
+    return false;
+  }
+  whosaid_doc *doc = NULL;
+  int status = whosaid_analyze(state->model, input.bytes, input.length, &doc);
+  bool ok = false;
+  if (status != WHOSAID_OK) {
+    cli_error("%s: cannot analyse it: %s", display, whosaid_strerror(status));
+  } else if (state->options->output_directory != NULL) {
+    ok = write_report_file(state, doc, &input, path, display);
+  } else {
+    ok = write_report_stdout(state, doc, &input, path);
+  }
+  whosaid_doc_free(doc);
+  cli_input_free(&input);
+  return ok;
+}
+
+static int analyze_files(const analyze_options *options, const whosaid_model *model) {
+  analyze_state state = {options, model, NULL, false, false, NULL, 0};
+  if (options->output_directory != NULL) {
+    int error_number = make_directories(options->output_directory);
+    if (error_number != 0) {
+      cli_error("%s: cannot create the output directory: %s", options->output_directory,
+                strerror(error_number));
+      return CLI_EXIT_INPUT;
+    }
+  } else if (options->format == OUTPUT_JSON) {
+    state.stdout_writer = new_writer(stdout, options->pretty);
+    if (state.stdout_writer == NULL) {
+      cli_error("%s", strerror(ENOMEM));
+      return CLI_EXIT_INPUT;
+    }
+  }
+  bool all_ok = true;
+  for (size_t index = 0; index < options->file_count && !state.stdout_failed; index++) {
+    if (!analyze_file(&state, options->files[index])) all_ok = false;
+  }
+  for (size_t index = 0; index < state.written_count; index++) free(state.written_names[index]);
+  free(state.written_names);
+  free(state.stdout_writer);
+  return all_ok ? CLI_EXIT_OK : CLI_EXIT_INPUT;
+}
+
+int cli_analyze_main(const char *program_path, int argc, char **argv) {
+  analyze_options options = {OUTPUT_TEXT, false, false, false, NULL, NULL, NULL, 0};
+  options.files = calloc((size_t)argc, sizeof(*options.files));
+  if (options.files == NULL) {
+    cli_error("%s", strerror(ENOMEM));
+    return CLI_EXIT_INPUT;
+  }
+  int status = parse_options(argc, argv, &options);
+  if (status < 0) {
+    status = CLI_EXIT_OK; /* --help was printed */
+  } else if (status == CLI_EXIT_OK) {
+    whosaid_model *model = NULL;
+    status = cli_model_load(options.model_path, program_path, &model);
+    if (status == CLI_EXIT_OK) status = analyze_files(&options, model);
+    whosaid_model_free(model);
+  }
+  free(options.files);
+  return status;
+}

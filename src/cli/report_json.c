@@ -1,0 +1,137 @@
+/*
+ * report_json.c: an analysed document as the JSON of FORMAT.md, the format
+ * the gold annotations and the scorer share:
+ *
+ *   {"doc": NAME, "entities": [...], "quotes": [...]}
+ *
+ * Only direct quotes are listed under "quotes". --explain adds why each one
+ * is direct and a "not_quotes" list of the quoted spans that are not.
+ */
+#include "cli/cli.h"
+
+/* The span's bytes, with offsets clamped to the text so that a faulty range
+ * can never make the program read outside it. */
+static void write_span_text(json_writer *writer, const char *text, size_t length, uint32_t start,
+                            uint32_t end) {
+  size_t first = start < length ? start : length;
+  size_t last = end < length ? end : length;
+  if (last < first) last = first;
+  json_writer_string(writer, text + first, last - first);
+}
+
+/* "start", "end" and "text" members: the start of every span object. */
+static void write_span_members(json_writer *writer, const char *text, size_t length,
+                               const whosaid_range *range) {
+  json_writer_key(writer, "start");
+  json_writer_uint(writer, range->start_byte);
+  json_writer_key(writer, "end");
+  json_writer_uint(writer, range->end_byte);
+  json_writer_key(writer, "text");
+  write_span_text(writer, text, length, range->start_byte, range->end_byte);
+}
+
+static void write_entities(json_writer *writer, const whosaid_doc *doc, const char *text) {
+  size_t length = whosaid_doc_length(doc);
+  size_t count = whosaid_doc_entity_count(doc);
+  json_writer_key(writer, "entities");
+  json_writer_begin_array(writer);
+  for (size_t index = 0; index < count; index++) {
+    whosaid_entity entity;
+    if (whosaid_doc_entity(doc, index, &entity) != WHOSAID_OK) continue;
+    json_writer_begin_object(writer);
+    json_writer_key(writer, "start");
+    json_writer_uint(writer, entity.range.start_byte);
+    json_writer_key(writer, "end");
+    json_writer_uint(writer, entity.range.end_byte);
+    json_writer_key(writer, "type");
+    json_writer_cstring(writer, whosaid_entity_type_name(entity.type));
+    json_writer_key(writer, "text");
+    write_span_text(writer, text, length, entity.range.start_byte, entity.range.end_byte);
+    if (entity.cluster >= 0) {
+      json_writer_key(writer, "cluster");
+      json_writer_int(writer, entity.cluster);
+    }
+    json_writer_end_object(writer);
+  }
+  json_writer_end_array(writer);
+}
+
+static void write_speaker(json_writer *writer, const whosaid_doc *doc, int32_t speaker_index) {
+  whosaid_speaker speaker;
+  json_writer_key(writer, "speaker");
+  if (speaker_index >= 0 && whosaid_doc_speaker(doc, (size_t)speaker_index, &speaker) == 0 &&
+      speaker.name != NULL) {
+    json_writer_cstring(writer, speaker.name);
+  } else {
+    json_writer_null(writer);
+  }
+}
+
+/* The --explain members; flags that are not set are left out. */
+static void write_explanation(json_writer *writer, const whosaid_quote *quote) {
+  json_writer_key(writer, "reason");
+  json_writer_cstring(writer, whosaid_quote_reason_name(quote->reason));
+  if (quote->flags & WHOSAID_QUOTE_UNBALANCED) {
+    json_writer_key(writer, "unbalanced");
+    json_writer_bool(writer, true);
+  }
+  if (quote->flags & WHOSAID_QUOTE_MULTI_PARAGRAPH) {
+    json_writer_key(writer, "multi_paragraph");
+    json_writer_bool(writer, true);
+  }
+}
+
+static void write_quote(json_writer *writer, const whosaid_doc *doc, const char *text,
+                        const whosaid_quote *quote, bool explain) {
+  size_t length = whosaid_doc_length(doc);
+  json_writer_begin_object(writer);
+  write_span_members(writer, text, length, &quote->range);
+  json_writer_key(writer, "speaker_mention");
+  if (quote->has_speaker_mention) {
+    json_writer_begin_object(writer);
+    write_span_members(writer, text, length, &quote->speaker_mention);
+    json_writer_end_object(writer);
+  } else {
+    json_writer_null(writer);
+  }
+  write_speaker(writer, doc, quote->speaker);
+  if (explain) write_explanation(writer, quote);
+  json_writer_end_object(writer);
+}
+
+/* With WANT_DIRECT, the direct quotes in FORMAT.md form; without it, the
+ * top-level quoted spans that are not direct quotes (nested spans belong to
+ * their parent and are left out). */
+static void write_quotes(json_writer *writer, const whosaid_doc *doc, const char *text,
+                         bool want_direct, bool explain) {
+  size_t length = whosaid_doc_length(doc);
+  size_t count = whosaid_doc_quote_count(doc);
+  json_writer_key(writer, want_direct ? "quotes" : "not_quotes");
+  json_writer_begin_array(writer);
+  for (size_t index = 0; index < count; index++) {
+    whosaid_quote quote;
+    if (whosaid_doc_quote(doc, index, &quote) != WHOSAID_OK) continue;
+    bool is_direct = (quote.flags & WHOSAID_QUOTE_DIRECT) != 0;
+    if (want_direct) {
+      if (is_direct) write_quote(writer, doc, text, &quote, explain);
+    } else if (!is_direct && quote.parent < 0) {
+      json_writer_begin_object(writer);
+      write_span_members(writer, text, length, &quote.range);
+      write_explanation(writer, &quote);
+      json_writer_end_object(writer);
+    }
+  }
+  json_writer_end_array(writer);
+}
+
+void cli_report_json(json_writer *writer, const whosaid_doc *doc, const char *text,
+                     const char *name, bool explain) {
+  json_writer_begin_object(writer);
+  json_writer_key(writer, "doc");
+  json_writer_cstring(writer, name);
+  write_entities(writer, doc, text);
+  write_quotes(writer, doc, text, true, explain);
+  if (explain) write_quotes(writer, doc, text, false, explain);
+  json_writer_end_object(writer);
+  json_writer_end_line(writer);
+}
