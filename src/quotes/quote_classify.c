@@ -162,30 +162,6 @@ static bool has_trailing_cue(const context *c, const quote_span *span, const ins
   return in->last_char >= 0 && strchr(",!?", in->last_char) != NULL && cue_follows(c, after);
 }
 
-/* Words after which quotation marks hold a name or a title: `a film titled
- * "..."`, `known as "..."`. */
-static const char *const naming_words[] = {
-    "titled", "entitled", "nicknamed", "headlined", "slogan", "motto", "hashtag", "book",
-    "film", "movie", "song", "album", "column", "headline", "series", NULL};
-
-/* Words that name or characterise: `a group called "..."` is a name, but
- * `what it called "a clear threat to peace"` quotes someone's words. */
-static const char *const characterizing_words[] = {
-    "called", "dubbed", "named", "labeled", "labelled", "branded", "so-called", "term",
-    "phrase", "word", NULL};
-
-static bool after_naming_words(const context *c, const quote_span *span) {
-  size_t open = span->open_token;
-  if (open == 0) return false;
-  if (token_in(c, open - 1, naming_words)) return true;
-  return open >= 2 && token_is(c, open - 1, "as") && token_is(c, open - 2, "known");
-}
-
-static bool after_characterizing_words(const context *c, const quote_span *span) {
-  size_t open = span->open_token;
-  return open > 0 && token_in(c, open - 1, characterizing_words);
-}
-
 /* Whether the opening mark is the first token of its sentence. */
 static bool opens_sentence(const context *c, size_t token) {
   size_t low = 0, high = c->sentence_count;
@@ -198,6 +174,32 @@ static bool opens_sentence(const context *c, size_t token) {
     }
   }
   return low > 0 && c->sentences[low - 1].first_token == token;
+}
+
+/* Words after which quotation marks hold a name or a title: `a film titled
+ * "..."`, `known as "..."`. */
+static const char *const naming_words[] = {
+    "titled", "entitled", "nicknamed", "headlined", "slogan", "motto", "hashtag", "book",
+    "film", "movie", "song", "album", "column", "headline", "series", NULL};
+
+/* Words that name or characterise: `a group called "..."` is a name, but
+ * `what it called "a clear threat to peace"` quotes someone's words. */
+static const char *const characterizing_words[] = {
+    "called", "dubbed", "named", "labeled", "labelled", "branded", "so-called", "term",
+    "phrase", "word", NULL};
+
+/* Naming words count only inside the quote's own sentence: a headline that
+ * ends in "Film" says nothing about the quote below it. */
+static bool after_naming_words(const context *c, const quote_span *span) {
+  size_t open = span->open_token;
+  if (open == 0 || opens_sentence(c, open)) return false;
+  if (token_in(c, open - 1, naming_words)) return true;
+  return open >= 2 && token_is(c, open - 1, "as") && token_is(c, open - 2, "known");
+}
+
+static bool after_characterizing_words(const context *c, const quote_span *span) {
+  size_t open = span->open_token;
+  return open > 0 && !opens_sentence(c, open) && token_in(c, open - 1, characterizing_words);
 }
 
 /* Decisions ****************************************************************/

@@ -96,6 +96,11 @@ TEST(named_work_is_a_title) {
                 "\"The Long Road Home to Nowhere\"", WHOSAID_QUOTE_TITLE, false);
 }
 
+TEST(naming_word_in_a_headline_does_not_make_a_title) {
+  ASSERT_REASON("The Film\n\n\xe2\x80\x9cWe will win this,\xe2\x80\x9d the lawyer said.", true,
+                "\xe2\x80\x9cWe will win this,\xe2\x80\x9d", WHOSAID_QUOTE_CUE, true);
+}
+
 TEST(known_as_gives_a_title) {
   ASSERT_REASON("He is known as \"the man from the north\" in town.", true,
                 "\"the man from the north\"", WHOSAID_QUOTE_TITLE, false);
@@ -172,6 +177,7 @@ int main(void) {
   RUN(capitalized_term_is_a_short_term);
   RUN(term_ending_a_sentence_is_not_an_utterance);
   RUN(named_work_is_a_title);
+  RUN(naming_word_in_a_headline_does_not_make_a_title);
   RUN(known_as_gives_a_title);
   RUN(title_case_without_a_cue_is_a_title);
   RUN(title_case_introduced_by_a_cue_is_a_quote);
