@@ -3,9 +3,12 @@
  *
  *   bench_analyze [--model DIR] [--megabytes N] [--runs N] FILE...
  *
- * Concatenates the files (blank line between them) until the text is at
- * least N MB (default 10), analyses it RUNS times (default 5) on one thread
- * and prints the best and median throughput and the peak resident memory.
+ * Analyses each FILE as a document of its own (as the editor does, one
+ * article at a time), over and over until N MB (default 10) have been
+ * analysed, RUNS times (default 5), on one thread: once with no model
+ * (text layer and quotes) and once with the model. Prints the throughput
+ * of both, the tagger's own share (the difference), the time to load the
+ * model and the peak resident memory.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,33 +20,26 @@
 
 typedef struct {
   char *data;
-  size_t length, capacity;
-} buffer;
+  size_t length;
+} text;
 
-static void append(buffer *b, const char *data, size_t length) {
-  if (b->length + length > b->capacity) {
-    b->capacity = (b->length + length) * 2;
-    b->data = realloc(b->data, b->capacity);
-    if (b->data == NULL) {
-      perror("realloc");
-      exit(1);
-    }
-  }
-  memcpy(b->data + b->length, data, length);
-  b->length += length;
-}
-
-static void append_file(buffer *b, const char *path) {
+static text read_file(const char *path) {
+  text t = {NULL, 0};
   FILE *file = fopen(path, "rb");
-  if (file == NULL) {
+  if (file == NULL || fseek(file, 0, SEEK_END) != 0) {
     perror(path);
     exit(1);
   }
-  char chunk[65536];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof(chunk), file)) > 0) append(b, chunk, n);
+  long size = ftell(file);
+  rewind(file);
+  t.data = malloc((size_t)size + 1);
+  if (t.data == NULL || fread(t.data, 1, (size_t)size, file) != (size_t)size) {
+    perror(path);
+    exit(1);
+  }
+  t.length = (size_t)size;
   fclose(file);
-  append(b, "\n\n", 2);
+  return t;
 }
 
 static double now_seconds(void) {
@@ -57,58 +53,82 @@ static int compare_doubles(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
+/* Seconds to analyse the texts round-robin until BYTES bytes are done. */
+static double analyse_all(const whosaid_model *model, const text *texts, int count,
+                          double bytes, size_t *entities) {
+  double done = 0, start = now_seconds();
+  *entities = 0;
+  for (int i = 0; done < bytes; i = (i + 1) % count) {
+    whosaid_doc *doc = NULL;
+    int status = whosaid_analyze(model, texts[i].data, texts[i].length, &doc);
+    if (status != 0) {
+      fprintf(stderr, "analyze: %s\n", whosaid_strerror(status));
+      exit(1);
+    }
+    *entities += whosaid_doc_entity_count(doc);
+    whosaid_doc_free(doc);
+    done += (double)texts[i].length;
+  }
+  return now_seconds() - start;
+}
+
+/* The median of RUNS timings, in MB/s. */
+static double median_speed(const whosaid_model *model, const text *texts, int count,
+                           double bytes, int runs, size_t *entities) {
+  double *seconds = calloc((size_t)runs, sizeof(*seconds));
+  for (int r = 0; r < runs; r++) seconds[r] = analyse_all(model, texts, count, bytes, entities);
+  qsort(seconds, (size_t)runs, sizeof(*seconds), compare_doubles);
+  double median = seconds[runs / 2];
+  free(seconds);
+  return bytes / 1e6 / median;
+}
+
 int main(int argc, char **argv) {
   const char *model_dir = NULL;
   double megabytes = 10;
-  int runs = 5, first_file = 1;
-  for (; first_file < argc && strncmp(argv[first_file], "--", 2) == 0; first_file += 2) {
-    if (first_file + 1 >= argc) break;
-    if (strcmp(argv[first_file], "--model") == 0) model_dir = argv[first_file + 1];
-    if (strcmp(argv[first_file], "--megabytes") == 0) megabytes = atof(argv[first_file + 1]);
-    if (strcmp(argv[first_file], "--runs") == 0) runs = atoi(argv[first_file + 1]);
+  int runs = 5, first = 1;
+  for (; first + 1 < argc && strncmp(argv[first], "--", 2) == 0; first += 2) {
+    if (strcmp(argv[first], "--model") == 0) model_dir = argv[first + 1];
+    if (strcmp(argv[first], "--megabytes") == 0) megabytes = atof(argv[first + 1]);
+    if (strcmp(argv[first], "--runs") == 0) runs = atoi(argv[first + 1]);
   }
-  if (first_file >= argc || runs < 1 || runs > 1000) {
+  if (first >= argc || runs < 1 || runs > 1000 || megabytes <= 0) {
     fprintf(stderr, "usage: bench_analyze [--model DIR] [--megabytes N] [--runs N] FILE...\n");
     return 2;
   }
-  buffer one = {0}, text = {0};
-  for (int i = first_file; i < argc; i++) append_file(&one, argv[i]);
-  while (text.length < megabytes * 1e6) append(&text, one.data, one.length);
-
+  int count = argc - first;
+  text *texts = calloc((size_t)count, sizeof(*texts));
+  size_t total = 0;
+  for (int i = 0; i < count; i++) total += (texts[i] = read_file(argv[first + i])).length;
   whosaid_model *model = NULL;
   whosaid_error err;
+  double load_start = now_seconds();
   if (model_dir != NULL && whosaid_model_load(model_dir, &model, &err) != 0) {
     fprintf(stderr, "%s\n", err.message);
     return 1;
   }
-  double *seconds = calloc((size_t)runs, sizeof(*seconds));
-  size_t tokens = 0, quotes = 0;
-  for (int r = 0; r < runs; r++) {
-    whosaid_doc *doc = NULL;
-    double start = now_seconds();
-    int status = whosaid_analyze(model, text.data, text.length, &doc);
-    seconds[r] = now_seconds() - start;
-    if (status != 0) {
-      fprintf(stderr, "analyze: %s\n", whosaid_strerror(status));
-      return 1;
-    }
-    tokens = whosaid_doc_token_count(doc);
-    quotes = whosaid_doc_quote_count(doc);
-    whosaid_doc_free(doc);
+  double load_ms = (now_seconds() - load_start) * 1e3;
+  size_t entities = 0, none = 0;
+  double bytes = megabytes * 1e6;
+  double plain = median_speed(NULL, texts, count, bytes, runs, &none);
+  printf("%d documents, %.2f MB; analysed %.0f MB per run, median of %d runs\n", count,
+         (double)total / 1e6, megabytes, runs);
+  printf("without a model (text layer, quotes): %7.1f MB/s\n", plain);
+  if (model != NULL) {
+    double full = median_speed(model, texts, count, bytes, runs, &entities);
+    double tagger = 1.0 / (1.0 / full - 1.0 / plain);
+    printf("with the model %s:\n", model_dir);
+    printf("  whole analysis:                    %7.1f MB/s\n", full);
+    printf("  entity tagger alone (difference):  %7.1f MB/s\n", tagger);
+    printf("  model load:                        %7.2f ms\n", load_ms);
+    printf("  entities in the last run:          %zu\n", entities);
   }
-  qsort(seconds, (size_t)runs, sizeof(*seconds), compare_doubles);
-  double mb = (double)text.length / 1e6;
   struct rusage usage;
   getrusage(RUSAGE_SELF, &usage);
-  printf("text: %.1f MB, %zu tokens, %zu quoted spans, model: %s\n", mb, tokens, quotes,
-         model_dir ? model_dir : "none");
-  printf("analyze: best %.1f MB/s, median %.1f MB/s over %d runs\n", mb / seconds[0],
-         mb / seconds[runs / 2], runs);
-  printf("peak resident memory: %.1f MB (text buffers included: %.1f MB)\n",
-         (double)usage.ru_maxrss / 1024.0, 2 * mb);
+  printf("peak resident memory: %.1f MB (the texts themselves: %.1f MB)\n",
+         (double)usage.ru_maxrss / 1024.0, (double)total / 1e6);
   whosaid_model_free(model);
-  free(seconds);
-  free(one.data);
-  free(text.data);
+  for (int i = 0; i < count; i++) free(texts[i].data);
+  free(texts);
   return 0;
 }

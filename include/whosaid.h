@@ -140,9 +140,12 @@ typedef struct whosaid_model whosaid_model;
 
 /*
  * Load a model from the directory PATH (the repository's models/, installed
- * as share/whosaid/models). On success *out owns a model to be freed with
- * whosaid_model_free(). A missing or malformed file gives WHOSAID_ENOENT or
- * WHOSAID_EMODEL, and ERR (if not NULL) names the file and line.
+ * as share/whosaid/models): the speech cues (cues.txt) and, when present,
+ * the entity tagger (ner.bin). PATH may also name a tagger file alone (as
+ * `whosaid train-ner` writes it): the model then has no speech cues. On
+ * success *out owns a model to be freed with whosaid_model_free(). A missing
+ * or malformed file gives WHOSAID_ENOENT or WHOSAID_EMODEL, and ERR (if not
+ * NULL) names the file and what is wrong.
  */
 WHOSAID_API int whosaid_model_load(const char *path, whosaid_model **out, whosaid_error *err);
 
@@ -156,8 +159,8 @@ WHOSAID_API const char *whosaid_model_path(const whosaid_model *model);
 /* Number of speech cues (reporting verbs and nouns) in the model. */
 WHOSAID_API size_t whosaid_model_cue_count(const whosaid_model *model);
 
-/* Whether the model can find named entities (false until a NER model is
- * part of it); when false, documents have no entities. */
+/* Whether the model can find named entities (it has a tagger); when false,
+ * documents have no entities. */
 WHOSAID_API bool whosaid_model_has_entities(const whosaid_model *model);
 
 /* Whether the model attributes quotes to speakers; when false, every quote's
@@ -354,6 +357,51 @@ WHOSAID_API int whosaid_doc_entity(const whosaid_doc *doc, size_t index, whosaid
 /* Speakers of quotes; none unless the model attributes quotes. */
 WHOSAID_API size_t whosaid_doc_speaker_count(const whosaid_doc *doc);
 WHOSAID_API int whosaid_doc_speaker(const whosaid_doc *doc, size_t index, whosaid_speaker *out);
+
+/****************************************************************************/
+/* Named-entity tagger: training and evaluation                             */
+/****************************************************************************/
+
+typedef struct {
+  int epochs;                /* passes over the training data; 0: 12 */
+  uint64_t seed;             /* the shuffle's seed: the same seed gives the same model */
+  float prune;               /* drop features whose averaged weights all stay below; 0: none */
+  const char *gazetteer_dir; /* name lists to train with (copied into the model); NULL: none */
+  /* Called after each epoch with the entity F1 on the training and
+   * development data and the number of features; may be NULL. */
+  void (*progress)(void *context, int epoch, double train_f1, double dev_f1, size_t features);
+  void *progress_context;
+} whosaid_ner_train_options;
+
+/*
+ * Train the tagger on TRAIN (a CoNLL-2003 file: token ... tag per line, IOB2
+ * tags), keep the epoch with the best entity F1 on DEV, and write the model
+ * to OUTPUT (atomically). OPTIONS may be NULL for the defaults. Training is
+ * deterministic: the same inputs and seed give a byte-identical file.
+ */
+WHOSAID_API int whosaid_ner_train(const char *train, const char *dev, const char *output,
+                                  const whosaid_ner_train_options *options, whosaid_error *err);
+
+typedef struct {
+  size_t gold, predicted, correct; /* entities: exact span and type */
+  double precision, recall, f1;    /* in percent */
+} whosaid_ner_counts;
+
+typedef struct {
+  whosaid_ner_counts types[4]; /* by whosaid_entity_type */
+  whosaid_ner_counts overall;
+  size_t documents, sentences, tokens;
+} whosaid_ner_evaluation;
+
+/*
+ * Tag the tokens of the CoNLL file PATH as given (a document per -DOCSTART-,
+ * a sentence per block) with MODEL's tagger and score them as conlleval
+ * does. With TAGS not NULL, also write conlleval's input there ("token gold
+ * predicted" per line, IOB2). WHOSAID_EINVAL when MODEL has no tagger.
+ */
+WHOSAID_API int whosaid_ner_evaluate(const whosaid_model *model, const char *path,
+                                     const char *tags, whosaid_ner_evaluation *out,
+                                     whosaid_error *err);
 
 #ifdef __cplusplus
 }

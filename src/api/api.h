@@ -5,14 +5,22 @@
 #ifndef WHOSAID_API_H
 #define WHOSAID_API_H
 
+#include "ner/model.h"
 #include "quotes/quotes.h"
 #include "text/text.h"
 #include "whosaid.h"
 
 struct whosaid_model {
   char *path;
-  quote_cues *cues;
+  quote_cues *cues; /* NULL for a tagger file alone */
+  ner_model *ner;   /* NULL when the model has no tagger */
 };
+
+typedef struct {
+  uint32_t start, end;
+  whosaid_entity_type type;
+  int32_t cluster;
+} api_entity;
 
 struct whosaid_doc {
   uint32_t length;
@@ -21,6 +29,10 @@ struct whosaid_doc {
   text_token_vec tokens;
   text_sentence_vec sentences;
   quote_span_vec quotes;
+  VEC(api_entity) entities;
 };
+
+/* Find the entities of an analysed document (doc_entities.c). */
+int api_find_entities(whosaid_doc *doc, const ner_model *ner, const char *text);
 
 #endif

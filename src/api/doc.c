@@ -17,6 +17,9 @@ static int run_pipeline(whosaid_doc *doc, const whosaid_model *model, const char
     status = text_split_sentences(text, length, doc->tokens.items, doc->tokens.len,
                                   doc->paragraphs.items, doc->paragraphs.len, &doc->sentences);
   }
+  if (status == 0 && model != NULL && model->ner != NULL) {
+    status = api_find_entities(doc, model->ner, text);
+  }
   if (status == 0) {
     status = quote_find_spans(text, doc->tokens.items, doc->tokens.len, doc->paragraphs.items,
                               doc->paragraphs.len, &doc->quotes);
@@ -55,6 +58,7 @@ void whosaid_doc_free(whosaid_doc *doc) {
   VEC_FREE(&doc->tokens);
   VEC_FREE(&doc->sentences);
   VEC_FREE(&doc->quotes);
+  VEC_FREE(&doc->entities);
   ws_free(doc);
 }
 

@@ -103,17 +103,22 @@ const char *whosaid_entity_type_name(whosaid_entity_type type) {
   return (unsigned)type < 4 ? names[type] : "?";
 }
 
-/* Entities and speakers: no model finds them yet, so every document has
- * none; the accessors keep their contract (count 0, ERANGE for any index). */
 size_t whosaid_doc_entity_count(const whosaid_doc *doc) {
-  (void)doc;
-  return 0;
+  return doc == NULL ? 0 : doc->entities.len;
 }
 
 int whosaid_doc_entity(const whosaid_doc *doc, size_t index, whosaid_entity *out) {
-  return check_index(doc, out, index, whosaid_doc_entity_count(doc));
+  int status = check_index(doc, out, index, whosaid_doc_entity_count(doc));
+  if (status != 0) return status;
+  const api_entity *entity = &doc->entities.items[index];
+  out->range = make_range(doc, entity->start, entity->end);
+  out->type = entity->type;
+  out->cluster = entity->cluster;
+  return 0;
 }
 
+/* Speakers: attribution is not part of the analysis yet, so every document
+ * has none; the accessors keep their contract (0, ERANGE for any index). */
 size_t whosaid_doc_speaker_count(const whosaid_doc *doc) {
   (void)doc;
   return 0;

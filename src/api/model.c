@@ -11,33 +11,24 @@
 
 #include "api/api.h"
 #include "core/alloc.h"
+#include "core/error.h"
 
 #define CUES_FILE "cues.txt"
+#define NER_FILE "ner.bin"
 #define MAX_DATA_FILE (1u << 20)
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
-static int fail(whosaid_error *err, int status, const char *format, ...) {
-  if (err != NULL) {
-    va_list args;
-    va_start(args, format);
-    err->status = status;
-    vsnprintf(err->message, sizeof(err->message), format, args);
-    va_end(args);
-  }
-  return status;
-}
 
-static int check_directory(const char *path, whosaid_error *err) {
+/* A model is a directory, or a tagger file alone. */
+static int check_path(const char *path, bool *is_directory, whosaid_error *err) {
   struct stat info;
   if (stat(path, &info) != 0) {
     int status = errno == ENOENT ? WHOSAID_ENOENT : WHOSAID_EIO;
-    return fail(err, status, "model directory %s: %s", path, strerror(errno));
+    return ws_fail(err, status, "model %s: %s", path, strerror(errno));
   }
-  if (!S_ISDIR(info.st_mode)) {
-    return fail(err, WHOSAID_EMODEL, "model %s: not a directory", path);
+  if (!S_ISDIR(info.st_mode) && !S_ISREG(info.st_mode)) {
+    return ws_fail(err, WHOSAID_EMODEL, "model %s: neither a directory nor a file", path);
   }
+  *is_directory = S_ISDIR(info.st_mode);
   return 0;
 }
 
@@ -46,7 +37,7 @@ static int read_data_file(const char *path, char **data, size_t *length, whosaid
   FILE *file = fopen(path, "rb");
   if (file == NULL) {
     int status = errno == ENOENT ? WHOSAID_ENOENT : WHOSAID_EIO;
-    return fail(err, status, "%s: %s", path, strerror(errno));
+    return ws_fail(err, status, "%s: %s", path, strerror(errno));
   }
   char *buffer = ws_malloc(MAX_DATA_FILE + 1);
   if (buffer == NULL) {
@@ -58,7 +49,7 @@ static int read_data_file(const char *path, char **data, size_t *length, whosaid
   fclose(file);
   if (read_failed || n > MAX_DATA_FILE) {
     ws_free(buffer);
-    return fail(err, read_failed ? WHOSAID_EIO : WHOSAID_EMODEL, "%s: %s", path,
+    return ws_fail(err, read_failed ? WHOSAID_EIO : WHOSAID_EMODEL, "%s: %s", path,
                 read_failed ? "read error" : "larger than 1 MiB");
   }
   *data = buffer;
@@ -80,21 +71,40 @@ static int load_cues(whosaid_model *model, whosaid_error *err) {
   return status;
 }
 
+/* The tagger, ner.bin, is optional: without it there are no entities. */
+static int load_tagger(whosaid_model *model, whosaid_error *err) {
+  size_t size = strlen(model->path) + sizeof("/" NER_FILE);
+  char *file = ws_malloc(size);
+  if (file == NULL) return WHOSAID_ENOMEM;
+  snprintf(file, size, "%s/%s", model->path, NER_FILE);
+  struct stat info;
+  int status = stat(file, &info) == 0 ? ner_model_load(file, &model->ner, err) : 0;
+  ws_free(file);
+  return status;
+}
+
+static int load_parts(whosaid_model *model, bool is_directory, whosaid_error *err) {
+  if (!is_directory) return ner_model_load(model->path, &model->ner, err);
+  int status = load_cues(model, err);
+  return status != 0 ? status : load_tagger(model, err);
+}
+
 int whosaid_model_load(const char *path, whosaid_model **out, whosaid_error *err) {
   if (err != NULL) err->status = 0, err->message[0] = '\0';
   if (out == NULL) return WHOSAID_EINVAL;
   *out = NULL;
   if (path == NULL || path[0] == '\0') {
-    return fail(err, WHOSAID_EINVAL, "model path is empty");
+    return ws_fail(err, WHOSAID_EINVAL, "model path is empty");
   }
-  int status = check_directory(path, err);
+  bool is_directory = false;
+  int status = check_path(path, &is_directory, err);
   if (status != 0) return status;
   whosaid_model *model = ws_calloc(1, sizeof(*model));
   if (model == NULL) return WHOSAID_ENOMEM;
   model->path = ws_strndup(path, strlen(path));
-  status = model->path == NULL ? WHOSAID_ENOMEM : load_cues(model, err);
+  status = model->path == NULL ? WHOSAID_ENOMEM : load_parts(model, is_directory, err);
   if (status != 0) {
-    if (status == WHOSAID_ENOMEM) fail(err, status, "loading model %s: out of memory", path);
+    if (status == WHOSAID_ENOMEM) ws_fail(err, status, "loading model %s: out of memory", path);
     whosaid_model_free(model);
     return status;
   }
@@ -105,6 +115,7 @@ int whosaid_model_load(const char *path, whosaid_model **out, whosaid_error *err
 void whosaid_model_free(whosaid_model *model) {
   if (model == NULL) return;
   quote_cues_free(model->cues);
+  ner_model_free(model->ner);
   ws_free(model->path);
   ws_free(model);
 }
@@ -118,8 +129,7 @@ size_t whosaid_model_cue_count(const whosaid_model *model) {
 }
 
 bool whosaid_model_has_entities(const whosaid_model *model) {
-  (void)model;
-  return false; /* no entity model exists yet */
+  return model != NULL && model->ner != NULL;
 }
 
 bool whosaid_model_has_attribution(const whosaid_model *model) {

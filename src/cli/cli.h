@@ -52,6 +52,14 @@ int cli_analyze_main(const char *program_path, int argc, char **argv);
 
 void cli_print_analyze_help(FILE *stream);
 
+/* cli_ner.c *************************************************************/
+
+/* "train-ner --train FILE --dev FILE -o MODEL [...]" (ARGV[0] the command). */
+int cli_train_ner_main(int argc, char **argv);
+
+/* "eval-ner [--model MODEL] [--output TAGS] FILE.conll". */
+int cli_eval_ner_main(const char *program_path, int argc, char **argv);
+
 /* read_input.c **********************************************************/
 
 /* The largest text the library accepts: 4 GiB - 1 bytes. */

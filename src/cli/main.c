@@ -26,6 +26,12 @@ static void print_help(FILE *stream) {
       "\n"
       "Commands:\n"
       "  analyze FILE...  analyse text files (- reads standard input)\n"
+      "  train-ner --train FILE --dev FILE -o MODEL [--gazetteers DIR] [--epochs N]\n"
+      "                   [--seed N] [--prune X]\n"
+      "                   train the entity tagger on CoNLL-2003 files (deterministic)\n"
+      "  eval-ner [--model MODEL] [--output TAGS] FILE.conll\n"
+      "                   tag a CoNLL-2003 file as given and print precision, recall\n"
+      "                   and F1 as conlleval does; --output writes conlleval's input\n"
       "  help [COMMAND]   show this help, or the help of COMMAND\n"
       "  version          print the version\n"
       "\n"
@@ -61,6 +67,8 @@ static int dispatch(int argc, char **argv) {
   }
   const char *command = argv[1];
   if (strcmp(command, "analyze") == 0) return cli_analyze_main(argv[0], argc - 1, argv + 1);
+  if (strcmp(command, "train-ner") == 0) return cli_train_ner_main(argc - 1, argv + 1);
+  if (strcmp(command, "eval-ner") == 0) return cli_eval_ner_main(argv[0], argc - 1, argv + 1);
   if (strcmp(command, "help") == 0) return run_help(argc - 1, argv + 1);
   if (strcmp(command, "-h") == 0 || strcmp(command, "--help") == 0) {
     return run_help(argc - 1, argv + 1);

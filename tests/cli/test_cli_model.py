@@ -107,8 +107,8 @@ class Installation(cli_support.CliTestCase):
         # It really used PREFIX/share/whosaid/models: break that model and
         # the installed program says so.
         installed_model = os.path.join(prefix, 'share', 'whosaid', 'models')
-        for name in os.listdir(installed_model):
-            os.remove(os.path.join(installed_model, name))
+        shutil.rmtree(installed_model)
+        os.mkdir(installed_model)
         result = run(['analyze', article], env=env, program=program)
         self.assertEqual(result.returncode, EXIT_MODEL, result.stderr)
         self.assertIn(installed_model, result.stderr.decode('utf-8'))

@@ -46,7 +46,7 @@ TEST(loads_the_model) {
   whosaid_model *model = load_model();
   ASSERT_STR_EQ(whosaid_model_path(model), WHOSAID_MODEL_DIR);
   ASSERT(whosaid_model_cue_count(model) > 100);
-  ASSERT(!whosaid_model_has_entities(model));
+  ASSERT(whosaid_model_has_entities(model)); /* the repository ships ner.bin */
   ASSERT(!whosaid_model_has_attribution(model));
   whosaid_model_free(model);
   whosaid_model_free(NULL);
@@ -58,8 +58,9 @@ TEST(model_errors_name_the_problem) {
   ASSERT_EQ(whosaid_model_load("/nonexistent/whosaid", &model, &err), WHOSAID_ENOENT);
   ASSERT(model == NULL);
   ASSERT(strstr(err.message, "/nonexistent/whosaid") != NULL);
+  /* A file is taken as a tagger file alone; a text file is not one. */
   ASSERT_EQ(whosaid_model_load(WHOSAID_MODEL_DIR "/cues.txt", &model, &err), WHOSAID_EMODEL);
-  ASSERT(strstr(err.message, "not a directory") != NULL);
+  ASSERT(strstr(err.message, "cues.txt") != NULL);
   ASSERT_EQ(whosaid_model_load("", &model, NULL), WHOSAID_EINVAL);
   ASSERT_EQ(whosaid_model_load(WHOSAID_MODEL_DIR, NULL, NULL), WHOSAID_EINVAL);
 
@@ -160,10 +161,32 @@ TEST(keeps_direct_quotes_and_explains_the_rest) {
   ASSERT_STR_EQ(whosaid_quote_reason_name(quote.reason), "SHORT_TERM");
   ASSERT(strstr(whosaid_quote_reason_text(quote.reason), "scare quote") != NULL);
   ASSERT_EQ(whosaid_doc_quote(doc, 2, &quote), WHOSAID_ERANGE);
-  ASSERT_EQ(whosaid_doc_entity_count(doc), 0);
   ASSERT_EQ(whosaid_doc_speaker_count(doc), 0);
+  whosaid_doc_free(doc);
+  whosaid_model_free(model);
+}
+
+TEST(finds_entities_with_the_shipped_tagger) {
+  whosaid_model *model = load_model();
+  whosaid_doc *doc = NULL;
+  ASSERT_OK(whosaid_analyze(model, article, strlen(article), &doc));
+  const char *mike = strstr(article, "Mike Pompeo");
+  bool found = false;
+  uint32_t previous_end = 0;
+  for (size_t i = 0; i < whosaid_doc_entity_count(doc); i++) {
+    whosaid_entity entity;
+    ASSERT_OK(whosaid_doc_entity(doc, i, &entity));
+    ASSERT(entity.range.start_byte >= previous_end); /* in text order, never overlapping */
+    previous_end = entity.range.end_byte;
+    if (entity.range.start_byte == (uint32_t)(mike - article) &&
+        entity.range.end_byte == entity.range.start_byte + strlen("Mike Pompeo")) {
+      found = entity.type == WHOSAID_ENTITY_PER;
+      ASSERT_EQ(entity.range.start.line, 2);
+    }
+  }
+  ASSERT(found);
   whosaid_entity entity;
-  ASSERT_EQ(whosaid_doc_entity(doc, 0, &entity), WHOSAID_ERANGE);
+  ASSERT_EQ(whosaid_doc_entity(doc, whosaid_doc_entity_count(doc), &entity), WHOSAID_ERANGE);
   ASSERT_STR_EQ(whosaid_entity_type_name(WHOSAID_ENTITY_MISC), "MISC");
   whosaid_doc_free(doc);
   whosaid_model_free(model);
@@ -267,6 +290,7 @@ int main(void) {
   RUN(finds_the_article_structure);
   RUN(gives_positions_in_lines_and_byte_columns);
   RUN(keeps_direct_quotes_and_explains_the_rest);
+  RUN(finds_entities_with_the_shipped_tagger);
   RUN(nul_bytes_and_invalid_utf8_keep_offsets);
   RUN(every_failed_allocation_is_reported_and_leaks_nothing);
   return test_report();

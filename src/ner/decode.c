@@ -1,0 +1,66 @@
+/*
+ * decode.c: greedy left-to-right decoding under the BILOU constraints, the
+ * loop shared by tagging and training.
+ */
+#include "ner/ner.h"
+
+bool ner_label_allowed(int previous, int label) {
+  int part = ner_label_part(label);
+  bool open = previous > 0 && (ner_label_part(previous) == NER_PART_B ||
+                               ner_label_part(previous) == NER_PART_I);
+  if (open) {
+    /* An open entity must go on (I) or end (L), with the same type. */
+    return (part == NER_PART_I || part == NER_PART_L) &&
+           ner_label_type(label) == ner_label_type(previous);
+  }
+  return label == 0 || part == NER_PART_B || part == NER_PART_U;
+}
+
+int ner_best_label(const float scores[NER_LABELS], int previous, bool last) {
+  int best = -1;
+  for (int label = 0; label < NER_LABELS; label++) {
+    if (!ner_label_allowed(previous, label)) continue;
+    int part = ner_label_part(label);
+    if (last && (part == NER_PART_B || part == NER_PART_I)) continue;
+    if (best < 0 || scores[label] > scores[best]) best = label;
+  }
+  return best; /* never -1: O or an L is always allowed */
+}
+
+static int decode_sentence(const ner_document *document, const ner_sentence *sentence,
+                           const ner_scorer *scorer, ner_history *history, uint8_t *labels) {
+  int previous = -1, previous2 = -1;
+  for (uint32_t i = 0; i < sentence->word_count; i++) {
+    uint32_t word = sentence->first_word + i;
+    ner_feature features[NER_MAX_HISTORY_FEATURES];
+    size_t count = ner_history_features(history, document->text, &document->words.items[word],
+                                        previous, previous2, features);
+    float scores[NER_LABELS] = {0};
+    scorer->score(scorer->context, document, sentence, i, features, count, scores);
+    int label = ner_best_label(scores, previous, i + 1 == sentence->word_count);
+    if (scorer->observe != NULL) scorer->observe(scorer->context, word, label, features, count);
+    labels[word] = (uint8_t)label;
+    int status = ner_history_add(history, document->text, &document->words.items[word], label);
+    if (status != 0) return status;
+    previous2 = previous;
+    previous = label;
+  }
+  return 0;
+}
+
+/* Headlines go last: their capitals say little, so they are better tagged
+ * with what the body of the document said about the same words (the
+ * history) than the other way round. */
+int ner_decode(const ner_document *document, const ner_scorer *scorer, ner_history *history,
+               uint8_t *labels) {
+  ner_history_clear(history);
+  for (int headlines = 0; headlines <= 1; headlines++) {
+    for (size_t s = 0; s < document->sentences.len; s++) {
+      const ner_sentence *sentence = &document->sentences.items[s];
+      if ((sentence->headline != 0) != headlines) continue;
+      int status = decode_sentence(document, sentence, scorer, history, labels);
+      if (status != 0) return status;
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,303 @@
+/*
+ * features.c: the tagger's features. Each is a 64-bit hash of a template
+ * number, an offset (which neighbour it describes) and a value, so that
+ * training and tagging compute exactly the same features from text.
+ *
+ * Word features depend only on a word and how far it stands from the word
+ * being tagged, which lets the tagger cache their weights per distinct word
+ * of a document; position features depend on the sentence (its start, a
+ * headline in capitals, gazetteer matches); history features on the labels
+ * already given.
+ */
+#include <string.h>
+#include <utf8proc.h>
+
+#include "core/alloc.h"
+#include "ner/ner.h"
+
+
+enum { CASE_LOWER, CASE_CAPITALIZED, CASE_CAPS, CASE_SINGLE_CAP, CASE_MIXED, CASE_NONE };
+
+#define MAX_NORMALIZED 64
+
+/* Hashing ****************************************************************/
+
+static uint64_t mix(uint64_t h) { /* splitmix64's finalizer */
+  h ^= h >> 30;
+  h *= 0xbf58476d1ce4e5b9ull;
+  h ^= h >> 27;
+  h *= 0x94d049bb133111ebull;
+  return h ^ (h >> 31);
+}
+
+uint64_t ner_hash_bytes(uint64_t seed, const char *bytes, size_t length) {
+  uint64_t h = 0xcbf29ce484222325ull ^ mix(seed + 1);
+  for (size_t i = 0; i < length; i++) h = (h ^ (unsigned char)bytes[i]) * 0x100000001b3ull;
+  return mix(h);
+}
+
+int ner_compare_hashes(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return (x > y) - (x < y);
+}
+
+ner_feature ner_feature_of(int template_id, int offset, const char *value, size_t length) {
+  uint64_t seed = (uint64_t)template_id << 8 | (uint64_t)(offset + 8);
+  return ner_hash_bytes(seed, value, length);
+}
+
+ner_feature ner_feature_of_int(int template_id, int offset, uint64_t value) {
+  uint64_t seed = (uint64_t)template_id << 8 | (uint64_t)(offset + 8);
+  return mix(mix(value) ^ (seed * 0x9E3779B97F4A7C15ull));
+}
+
+/* Normalized forms ***********************************************************/
+
+/* The word's text as features see it: quotation marks are one mark, digits
+ * are 0, and (LOWER) letters are in lower case. Returns the length. */
+static size_t normalize(const char *text, const ner_word *word, bool lower, char *out) {
+  if (word->kind == WHOSAID_TOKEN_QUOTE) return (void)(out[0] = '"'), 1;
+  if (word->kind == WHOSAID_TOKEN_DASH) return memcpy(out, "--", 2), 2;
+  size_t n = 0;
+  const uint8_t *s = (const uint8_t *)text + word->start;
+  size_t length = word->end - word->start;
+  for (size_t i = 0; i < length && n + 4 <= MAX_NORMALIZED;) {
+    if (s[i] < 0x80) { /* ASCII, most of news text: no table look-up */
+      char c = (char)s[i++];
+      out[n++] = c >= '0' && c <= '9' ? '0' : lower && c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+      continue;
+    }
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t size = utf8proc_iterate(s + i, (utf8proc_ssize_t)(length - i), &cp);
+    if (size <= 0) cp = 0xFFFD, size = 1;
+    if (lower) cp = utf8proc_tolower(cp);
+    n += (size_t)utf8proc_encode_char(cp, (utf8proc_uint8_t *)out + n);
+    i += (size_t)size;
+  }
+  return n;
+}
+
+/* "Pompeo" -> "Xx", "U.S." -> "X.X.", "1996-08-22" -> "d-d-d": one symbol per
+ * run of a character class. */
+static size_t shape(const char *text, const ner_word *word, char *out) {
+  size_t n = 0;
+  const uint8_t *s = (const uint8_t *)text + word->start;
+  size_t length = word->end - word->start;
+  for (size_t i = 0; i < length && n < MAX_NORMALIZED;) {
+    char symbol;
+    if (s[i] < 0x80) { /* ASCII: no table look-up */
+      char c = (char)s[i++];
+      symbol = c >= 'A' && c <= 'Z' ? 'X' : c >= 'a' && c <= 'z' ? 'x' : c >= '0' && c <= '9' ? 'd'
+                                                                                          : c;
+    } else {
+      utf8proc_int32_t cp;
+      utf8proc_ssize_t size = utf8proc_iterate(s + i, (utf8proc_ssize_t)(length - i), &cp);
+      if (size <= 0) cp = 0xFFFD, size = 1;
+      i += (size_t)size;
+      utf8proc_category_t category = utf8proc_category(cp);
+      symbol = category == UTF8PROC_CATEGORY_LU   ? 'X'
+               : category == UTF8PROC_CATEGORY_LL ? 'x'
+               : category == UTF8PROC_CATEGORY_ND ? 'd'
+                                                  : '*';
+    }
+    if (n == 0 || out[n - 1] != symbol) out[n++] = symbol;
+  }
+  return n;
+}
+
+static int case_class(const ner_word *word) {
+  if (word->flags & WHOSAID_TOKEN_ALL_CAPS) return CASE_CAPS;
+  if (word->flags & WHOSAID_TOKEN_CAPITALIZED) {
+    return word->end - word->start == 1 ? CASE_SINGLE_CAP : CASE_CAPITALIZED;
+  }
+  if (word->kind == WHOSAID_TOKEN_WORD || word->kind == WHOSAID_TOKEN_ABBREVIATION) {
+    return CASE_LOWER;
+  }
+  return CASE_NONE;
+}
+
+uint64_t ner_hash_lower(const char *text, const ner_word *word) {
+  char lower[MAX_NORMALIZED];
+  return ner_hash_bytes(0, lower, normalize(text, word, true, lower));
+}
+
+uint64_t ner_hash_shape(const char *text, const ner_word *word) {
+  char form[MAX_NORMALIZED];
+  return ner_hash_bytes(1, form, shape(text, word, form));
+}
+
+int ner_lexicon_index(ner_lexicon *lexicon) {
+  size_t capacity = 64;
+  while (capacity < 2 * lexicon->count) capacity *= 2;
+  lexicon->slots = ws_calloc(capacity, sizeof(*lexicon->slots));
+  if (lexicon->slots == NULL) return WHOSAID_ENOMEM;
+  lexicon->mask = capacity - 1;
+  for (size_t i = 0; i < lexicon->count; i++) {
+    uint64_t key = lexicon->hashes[i] | 1; /* never 0, the empty mark */
+    size_t slot = (size_t)key & lexicon->mask;
+    while (lexicon->slots[slot] != 0 && lexicon->slots[slot] != key) {
+      slot = (slot + 1) & lexicon->mask;
+    }
+    lexicon->slots[slot] = key;
+  }
+  return 0;
+}
+
+void ner_lexicon_destroy(ner_lexicon *lexicon) {
+  ws_free(lexicon->slots);
+  lexicon->slots = NULL;
+}
+
+bool ner_lexicon_contains(const ner_lexicon *lexicon, uint64_t lower_hash) {
+  if (lexicon == NULL) return false;
+  if (lexicon->slots != NULL) {
+    uint64_t key = lower_hash | 1;
+    size_t slot = (size_t)key & lexicon->mask;
+    while (lexicon->slots[slot] != 0) {
+      if (lexicon->slots[slot] == key) return true;
+      slot = (slot + 1) & lexicon->mask;
+    }
+    return false;
+  }
+  size_t low = 0, high = lexicon->count;
+  while (low < high) {
+    size_t middle = low + (high - low) / 2;
+    if (lexicon->hashes[middle] < lower_hash) {
+      low = middle + 1;
+    } else {
+      high = middle;
+    }
+  }
+  return low < lexicon->count && lexicon->hashes[low] == lower_hash;
+}
+
+/* Word features ***************************************************************/
+
+/* Prefixes and suffixes of 1 to 4 characters (UTF-8 aware). */
+static size_t affixes(const char *lower, size_t length, ner_feature *out) {
+  size_t n = 0, characters = 0, ends[5] = {0};
+  for (size_t i = 0; i < length && characters < 4;) {
+    i++;
+    while (i < length && ((unsigned char)lower[i] & 0xC0) == 0x80) i++;
+    ends[++characters] = i;
+  }
+  for (size_t k = 1; k <= characters; k++) out[n++] = ner_feature_of(NER_T_PREFIX, (int)k, lower, ends[k]);
+  size_t begin = length;
+  for (int k = 1; k <= 4 && begin > 0; k++) {
+    begin--;
+    while (begin > 0 && ((unsigned char)lower[begin] & 0xC0) == 0x80) begin--;
+    out[n++] = ner_feature_of(NER_T_SUFFIX, k, lower + begin, length - begin);
+  }
+  return n;
+}
+
+size_t ner_word_features(const char *text, const ner_word *word, int offset,
+                         const ner_lexicon *lexicon, ner_feature *out) {
+  char lower[MAX_NORMALIZED], form[MAX_NORMALIZED];
+  size_t lower_length = normalize(text, word, true, lower);
+  size_t shape_length = shape(text, word, form);
+  size_t n = 0;
+  out[n++] = ner_feature_of(NER_T_LOWER, offset, lower, lower_length);
+  out[n++] = ner_feature_of(NER_T_SHAPE, offset, form, shape_length);
+  if (offset < -1 || offset > 1) return n;
+  size_t exact = normalize(text, word, false, form);
+  out[n++] = ner_feature_of(NER_T_WORD, offset, form, exact);
+  int word_case = case_class(word);
+  bool common = ner_lexicon_contains(lexicon, ner_hash_bytes(0, lower, lower_length));
+  out[n++] = ner_feature_of_int(NER_T_CASE, offset, (uint64_t)(word_case * 2 + common));
+  if (offset != 0) return n;
+  out[n++] = ner_feature_of_int(NER_T_KIND, 0, word->kind);
+  out[n++] = ner_feature_of_int(NER_T_BIAS, 0, 0);
+  n += affixes(lower, lower_length, out + n);
+  return n;
+}
+
+/* Position features ****************************************************/
+
+/* Called once per sentence by whoever builds a document (see ner.h). */
+/* The small words a Title Case headline leaves in lower case. */
+static bool is_function_word(const char *text, const ner_word *word) {
+  static const char *const words[] = {"a",  "an", "the", "of", "in",  "on", "at",  "to", "for",
+                                      "by", "and", "or", "but", "with", "from", "as", "vs", "is"};
+  size_t length = word->end - word->start;
+  for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+    if (strlen(words[i]) == length && memcmp(words[i], text + word->start, length) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+int ner_headline_kind(const ner_document *document, const ner_sentence *sentence) {
+  uint32_t words = 0, capitalized = 0, caps = 0, lower = 0;
+  for (uint32_t i = 0; i < sentence->word_count; i++) {
+    const ner_word *word = &document->words.items[sentence->first_word + i];
+    if (word->kind != WHOSAID_TOKEN_WORD || word->end - word->start < 2) continue;
+    words++;
+    capitalized += (word->flags & WHOSAID_TOKEN_CAPITALIZED) != 0;
+    caps += (word->flags & WHOSAID_TOKEN_ALL_CAPS) != 0;
+    if (!(word->flags & WHOSAID_TOKEN_CAPITALIZED) && !is_function_word(document->text, word)) {
+      lower++;
+    }
+  }
+  if (words < 2) return 0;
+  if (caps * 10 >= words * 8) return 2;
+  return lower == 0 && capitalized >= 3 ? 1 : 0;
+}
+
+static size_t gazetteer_features(const ner_document *document, const ner_sentence *sentence,
+                                 uint32_t index, int word_case, ner_feature *out, size_t room) {
+  size_t n = 0;
+  for (int offset = -1; offset <= 1; offset++) {
+    int64_t at = (int64_t)index + offset;
+    if (at < 0 || at >= (int64_t)sentence->word_count) continue;
+    uint32_t bits = document->words.items[sentence->first_word + at].gazetteer;
+    for (int bit = 0; bits != 0 && bit < 2 * GAZETTEER_MAX_LISTS; bit++, bits >>= 1) {
+      if (!(bits & 1)) continue;
+      int detail = offset == 0 ? word_case : 0;
+      out[n++] = ner_feature_of_int(NER_T_GAZETTEER, offset, (uint64_t)(bit * 8 + detail));
+      if (n == room) return n;
+    }
+  }
+  return n;
+}
+
+/* Word pairs and the shapes around the word: what a word alone cannot say. */
+static size_t context_features(const ner_document *document, const ner_sentence *sentence,
+                               uint32_t index, ner_feature *out) {
+  const ner_word *words = &document->words.items[sentence->first_word];
+  uint64_t none = 0x5bd1e995u;
+  uint64_t before = index > 0 ? words[index - 1].lower : none;
+  uint64_t after = index + 1 < sentence->word_count ? words[index + 1].lower : none;
+  uint64_t shape_before = index > 0 ? words[index - 1].shape : none;
+  uint64_t shape_after = index + 1 < sentence->word_count ? words[index + 1].shape : none;
+  size_t n = 0;
+  out[n++] = ner_feature_of_int(NER_T_BIGRAM, -1, before * 31 ^ words[index].lower);
+  out[n++] = ner_feature_of_int(NER_T_BIGRAM, 1, words[index].lower * 31 ^ after);
+  out[n++] = ner_feature_of_int(NER_T_SHAPES, 0,
+                                (shape_before * 31 ^ words[index].shape) * 31 ^ shape_after);
+  return n;
+}
+
+size_t ner_position_features(const ner_document *document, const ner_sentence *sentence,
+                             uint32_t index, const ner_lexicon *lexicon, ner_feature *out) {
+  const ner_word *word = &document->words.items[sentence->first_word + index];
+  int word_case = case_class(word);
+  bool common = ner_lexicon_contains(lexicon, word->lower);
+  uint64_t detail = (uint64_t)(word_case * 2 + common);
+  size_t n = 0;
+  if (index == 0) out[n++] = ner_feature_of_int(NER_T_SENTENCE_START, 0, detail);
+  n += context_features(document, sentence, index, out + n);
+  if (word_case != CASE_LOWER && word_case != CASE_NONE &&
+      ner_lexicon_contains(&(ner_lexicon){document->lower_words.items, document->lower_words.len,
+                                          NULL, 0},
+                           word->lower)) {
+    out[n++] = ner_feature_of_int(NER_T_IN_LOWER_CASE, 0, detail);
+  }
+  if (sentence->headline) {
+    out[n++] = ner_feature_of_int(NER_T_HEADLINE, 0, (uint64_t)sentence->headline * 16 + detail);
+  }
+  n += gazetteer_features(document, sentence, index, word_case, out + n,
+                          NER_MAX_POSITION_FEATURES - n);
+  return n;
+}

@@ -1,0 +1,462 @@
+/*
+ * model.c: saving and loading the tagger, and tagging a document with it.
+ *
+ * Tagging is the hot path (every edit in the editor re-runs it), so the
+ * weights of a word's own features, as seen from each of the five
+ * positions around it, are summed once per distinct word of the document
+ * and cached; a word then costs five vector additions plus the few
+ * features that depend on its position and on the labels before it.
+ */
+#include "ner/model.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+
+#define BUCKET_BITS 18
+#define CACHE_LIMIT 32768 /* distinct words cached at once, bounding memory */
+
+typedef struct {
+  uint32_t feature_version;
+  uint32_t labels;
+  uint32_t feature_count;
+  uint32_t lexicon_count;
+  float scale;
+  uint32_t reserved;
+} model_header;
+
+/* The weights, as mapped from the file. */
+typedef struct {
+  const uint64_t *keys;
+  const int16_t *rows;
+  size_t count;
+  uint32_t *buckets; /* first key index per top BUCKET_BITS bits of the hash */
+} weight_table;
+
+struct ner_model {
+  model_file *file;
+  weight_table weights;
+  ner_lexicon lexicon;
+  gazetteer *gazetteer;
+};
+
+
+/* Saving ******************************************************************/
+
+typedef ner_byte_vec byte_vec;
+
+static float row_peak(const float *row) {
+  float peak = 0;
+  for (int l = 0; l < NER_LABELS; l++) peak = fmaxf(peak, fabsf(row[l]));
+  return peak;
+}
+
+/* A kept feature: its hash, and where its weights are in the training data. */
+typedef struct {
+  uint64_t hash;
+  uint32_t index;
+} kept_feature;
+
+typedef struct {
+  const ner_model_data *data;
+  kept_feature *kept; /* sorted by hash */
+  size_t kept_count;
+  float scale;
+} selection;
+
+static int compare_kept(const void *a, const void *b) {
+  uint64_t x = ((const kept_feature *)a)->hash, y = ((const kept_feature *)b)->hash;
+  return (x > y) - (x < y);
+}
+
+/* Keep the features whose weights reach above PRUNE, sorted by hash, and
+ * choose the scale that maps the largest weight to 32767. */
+static int select_features(const ner_model_data *data, float prune, selection *s) {
+  s->data = data;
+  s->kept = ws_calloc(data->feature_count + 1, sizeof(*s->kept));
+  if (s->kept == NULL) return WHOSAID_ENOMEM;
+  float peak = 0;
+  for (size_t f = 0; f < data->feature_count; f++) {
+    float row = row_peak(data->weights + f * NER_LABELS);
+    if (row <= prune || row == 0) continue;
+    s->kept[s->kept_count++] = (kept_feature){data->hashes[f], (uint32_t)f};
+    peak = fmaxf(peak, row);
+  }
+  s->scale = peak > 0 ? peak / 32767.0f : 1.0f;
+  if (s->kept_count > 1) qsort(s->kept, s->kept_count, sizeof(*s->kept), compare_kept);
+  return 0;
+}
+
+static int write_weights(const selection *s, uint64_t *keys, int16_t *rows) {
+  for (size_t k = 0; k < s->kept_count; k++) {
+    uint32_t f = s->kept[k].index;
+    keys[k] = s->kept[k].hash;
+    for (int l = 0; l < NER_LABELS; l++) {
+      float q = roundf(s->data->weights[(size_t)f * NER_LABELS + l] / s->scale);
+      rows[k * NER_LABELS + l] = (int16_t)fmaxf(-32767.0f, fminf(32767.0f, q));
+    }
+  }
+  return 0;
+}
+
+static int add_weights(model_file_writer *writer, const selection *s) {
+  uint64_t *keys = ws_calloc(s->kept_count + 1, sizeof(*keys));
+  int16_t *rows = ws_calloc(s->kept_count * NER_LABELS + 1, sizeof(*rows));
+  int status = keys && rows ? write_weights(s, keys, rows) : WHOSAID_ENOMEM;
+  if (status == 0) status = model_file_writer_add(writer, "FKEY", keys, s->kept_count * 8);
+  if (status == 0) {
+    status = model_file_writer_add(writer, "FWGT", rows, s->kept_count * NER_LABELS * 2);
+  }
+  ws_free(keys);
+  ws_free(rows);
+  return status;
+}
+
+static int add_sections(model_file_writer *writer, const ner_model_data *data,
+                        const selection *kept, const byte_vec *gazetteer_blob) {
+  model_header header = {NER_FEATURE_VERSION, NER_LABELS,    (uint32_t)kept->kept_count,
+                         (uint32_t)data->lexicon_count, kept->scale, 0};
+  int status = model_file_writer_add(writer, "NERH", &header, sizeof(header));
+  if (status == 0) status = add_weights(writer, kept);
+  if (status == 0) {
+    status = model_file_writer_add(writer, "LEXI", data->lexicon, data->lexicon_count * 8);
+  }
+  if (status == 0) {
+    status = model_file_writer_add(writer, "GAZT", gazetteer_blob->items, gazetteer_blob->len);
+  }
+  return status;
+}
+
+int ner_model_save(const char *path, const ner_model_data *data, whosaid_error *err) {
+  selection kept = {0};
+  byte_vec blob = VEC_INIT;
+  model_file_writer *writer = NULL;
+  int status = select_features(data, data->prune, &kept);
+  if (status == 0 && data->gazetteer_dir != NULL) {
+    status = ner_gazetteer_blob(data->gazetteer_dir, &blob, err);
+  }
+  if (status == 0) status = model_file_writer_new(&writer);
+  if (status == 0) status = add_sections(writer, data, &kept, &blob);
+  if (status == 0) status = model_file_writer_save(writer, path, err);
+  model_file_writer_free(writer);
+  ws_free(kept.kept);
+  VEC_FREE(&blob);
+  return status;
+}
+
+/* Loading ******************************************************************/
+
+static int corrupt(whosaid_error *err, const char *path, const char *what) {
+  if (err != NULL) {
+    err->status = WHOSAID_EMODEL;
+    snprintf(err->message, sizeof(err->message), "%s: %s", path, what);
+  }
+  return WHOSAID_EMODEL;
+}
+
+static int section(const ner_model *m, const char *tag, size_t expected, const void **data,
+                   const char *path, whosaid_error *err) {
+  size_t size = 0;
+  if (model_file_section(m->file, tag, data, &size) != 0) {
+    return corrupt(err, path, "not a tagger model (a section is missing)");
+  }
+  if (expected != SIZE_MAX && size != expected) {
+    return corrupt(err, path, "a section has the wrong size: the file is damaged");
+  }
+  return 0;
+}
+
+static bool ascending(const uint64_t *values, size_t count) {
+  for (size_t i = 1; i < count; i++) {
+    if (values[i - 1] >= values[i]) return false;
+  }
+  return true;
+}
+
+static int build_buckets(weight_table *table) {
+  size_t buckets = (size_t)1 << BUCKET_BITS;
+  table->buckets = ws_calloc(buckets + 1, sizeof(*table->buckets));
+  if (table->buckets == NULL) return WHOSAID_ENOMEM;
+  size_t k = 0;
+  for (size_t b = 0; b <= buckets; b++) {
+    while (k < table->count && (table->keys[k] >> (64 - BUCKET_BITS)) < b) k++;
+    table->buckets[b] = (uint32_t)k;
+  }
+  return 0;
+}
+
+static int read_weights(ner_model *m, const model_header *header, const char *path,
+                        whosaid_error *err) {
+  weight_table *table = &m->weights;
+  table->count = header->feature_count;
+  if (!(header->scale > 0 && isfinite(header->scale))) {
+    return corrupt(err, path, "bad weight scale: the file is damaged");
+  }
+  int status = section(m, "FKEY", table->count * 8, (const void **)&table->keys, path, err);
+  if (status == 0) {
+    status = section(m, "FWGT", table->count * NER_LABELS * 2, (const void **)&table->rows, path,
+                     err);
+  }
+  if (status == 0 && !ascending(table->keys, table->count)) {
+    status = corrupt(err, path, "keys out of order: the file is damaged");
+  }
+  return status == 0 ? build_buckets(table) : status;
+}
+
+static int read_sections(ner_model *m, const char *path, whosaid_error *err) {
+  const model_header *header;
+  int status = section(m, "NERH", sizeof(*header), (const void **)&header, path, err);
+  if (status != 0) return status;
+  if (header->feature_version != NER_FEATURE_VERSION || header->labels != NER_LABELS) {
+    return corrupt(err, path, "tagger model of another version: retrain it for this whosaid");
+  }
+  status = read_weights(m, header, path, err);
+  m->lexicon.count = header->lexicon_count;
+  if (status == 0) {
+    status = section(m, "LEXI", m->lexicon.count * 8, (const void **)&m->lexicon.hashes, path,
+                     err);
+  }
+  if (status == 0 && !ascending(m->lexicon.hashes, m->lexicon.count)) {
+    status = corrupt(err, path, "lexicon out of order: the file is damaged");
+  }
+  return status == 0 ? ner_lexicon_index(&m->lexicon) : status;
+}
+
+static int read_gazetteer(ner_model *m, const char *path, whosaid_error *err) {
+  const void *blob;
+  size_t size;
+  if (model_file_section(m->file, "GAZT", &blob, &size) != 0) {
+    return corrupt(err, path, "not a tagger model (no gazetteer section)");
+  }
+  if (size == 0) return 0;
+  return gazetteer_load_blob(blob, size, path, &m->gazetteer, err);
+}
+
+int ner_model_load(const char *path, ner_model **out, whosaid_error *err) {
+  *out = NULL;
+  ner_model *m = ws_calloc(1, sizeof(*m));
+  if (m == NULL) return WHOSAID_ENOMEM;
+  int status = model_file_open(path, &m->file, err);
+  if (status == 0) status = read_sections(m, path, err);
+  if (status == 0) status = read_gazetteer(m, path, err);
+  if (status != 0) {
+    ner_model_free(m);
+    return status;
+  }
+  *out = m;
+  return 0;
+}
+
+void ner_model_free(ner_model *model) {
+  if (model == NULL) return;
+  gazetteer_free(model->gazetteer);
+  ws_free(model->weights.buckets);
+  ner_lexicon_destroy(&model->lexicon);
+  model_file_close(model->file);
+  ws_free(model);
+}
+
+size_t ner_model_feature_count(const ner_model *model) {
+  return model->weights.count;
+}
+
+const gazetteer *ner_model_gazetteer(const ner_model *model) {
+  return model->gazetteer;
+}
+
+/* The weights of FEATURE, or NULL when the model does not know it. */
+static const int16_t *find(const weight_table *table, ner_feature feature) {
+  size_t bucket = (size_t)(feature >> (64 - BUCKET_BITS));
+  size_t low = table->buckets[bucket], high = table->buckets[bucket + 1];
+  while (low < high) {
+    size_t middle = low + (high - low) / 2;
+    if (table->keys[middle] < feature) {
+      low = middle + 1;
+    } else {
+      high = middle;
+    }
+  }
+  return low < table->count && table->keys[low] == feature ? table->rows + low * NER_LABELS
+                                                            : NULL;
+}
+
+
+/* Tagging ******************************************************************/
+
+/* The summed weights of a distinct word's own features, as seen from each
+ * position around it (index: the tagged word's position minus its own, + 2). */
+typedef struct {
+  uint64_t key; /* 0 marks an empty slot */
+  int32_t sums[NER_OFFSETS][NER_LABELS];
+} cached_word;
+
+/* Recently looked-up features, direct-mapped: the label and case features
+ * and common affixes come back on almost every word. */
+#define MEMO_SIZE 4096
+typedef struct {
+  ner_feature feature;
+  const int16_t *row; /* NULL: the model does not know the feature */
+} memo_entry;
+
+typedef struct {
+  const ner_model *model;
+  const weight_table *table;
+  const ner_document *document;
+  cached_word *slots;
+  size_t capacity, used;
+  uint32_t *word_slots; /* per word of the current sentence */
+  memo_entry *memo;
+} tagger;
+
+static void add_memoized(tagger *t, const ner_feature *features, size_t count, int32_t *sums) {
+  for (size_t i = 0; i < count; i++) {
+    memo_entry *entry = &t->memo[features[i] & (MEMO_SIZE - 1)];
+    if (entry->feature != features[i] || entry->feature == 0) {
+      entry->feature = features[i];
+      entry->row = find(t->table, features[i]);
+    }
+    if (entry->row == NULL) continue;
+    for (int l = 0; l < NER_LABELS; l++) sums[l] += entry->row[l];
+  }
+}
+
+static uint64_t word_key(const char *text, const ner_word *word) {
+  uint64_t seed = (uint64_t)word->kind << 16 | (word->flags & 3u);
+  return ner_hash_bytes(seed, text + word->start, word->end - word->start) | 1;
+}
+
+static void fill_cached(tagger *t, const ner_word *word, cached_word *entry) {
+  ner_feature features[NER_MAX_WORD_FEATURES];
+  memset(entry->sums, 0, sizeof(entry->sums));
+  for (int offset = -2; offset <= 2; offset++) {
+    size_t n = ner_word_features(t->document->text, word, offset, &t->model->lexicon, features);
+    add_memoized(t, features, n, entry->sums[offset + 2]);
+  }
+}
+
+static uint32_t cache_slot(tagger *t, const ner_word *word) {
+  uint64_t key = word_key(t->document->text, word);
+  size_t mask = t->capacity - 1, i = (size_t)key & mask;
+  while (t->slots[i].key != 0 && t->slots[i].key != key) i = (i + 1) & mask;
+  if (t->slots[i].key == 0) {
+    t->slots[i].key = key;
+    t->used++;
+    fill_cached(t, word, &t->slots[i]);
+  }
+  return (uint32_t)i;
+}
+
+/* Find every word of SENTENCE in the cache, emptying it first when full. */
+static void prepare_sentence(tagger *t, const ner_sentence *sentence) {
+  if (t->used + sentence->word_count > t->capacity / 2) {
+    for (size_t i = 0; i < t->capacity; i++) t->slots[i].key = 0;
+    t->used = 0;
+  }
+  for (uint32_t i = 0; i < sentence->word_count; i++) {
+    t->word_slots[i] = cache_slot(t, &t->document->words.items[sentence->first_word + i]);
+  }
+}
+
+static void score_cached(void *context, const ner_document *document,
+                         const ner_sentence *sentence, uint32_t index,
+                         const ner_feature *history, size_t history_count,
+                         float scores[NER_LABELS]) {
+  tagger *t = context;
+  if (index == 0) prepare_sentence(t, sentence);
+  int32_t sums[NER_LABELS] = {0};
+  for (int offset = -2; offset <= 2; offset++) {
+    int64_t at = (int64_t)index + offset;
+    if (at < 0 || at >= (int64_t)sentence->word_count) continue;
+    const int32_t *row = t->slots[t->word_slots[at]].sums[-offset + 2];
+    for (int l = 0; l < NER_LABELS; l++) sums[l] += row[l];
+  }
+  ner_feature features[NER_MAX_POSITION_FEATURES];
+  size_t n = ner_position_features(document, sentence, index, &t->model->lexicon, features);
+  add_memoized(t, features, n, sums);
+  add_memoized(t, history, history_count, sums);
+  for (int l = 0; l < NER_LABELS; l++) scores[l] = (float)sums[l];
+}
+
+static size_t longest_sentence(const ner_document *document) {
+  size_t longest = 1;
+  for (size_t s = 0; s < document->sentences.len; s++) {
+    if (document->sentences.items[s].word_count > longest) {
+      longest = document->sentences.items[s].word_count;
+    }
+  }
+  return longest;
+}
+
+int ner_model_tag(const ner_model *model, const ner_document *document, uint8_t *labels) {
+  size_t longest = longest_sentence(document), capacity = 64;
+  while (capacity < 2 * (document->words.len + 1) && capacity < (1u << 14)) capacity *= 2;
+  while (capacity < 4 * longest) capacity *= 2;
+  tagger t = {model,    &model->weights, document, ws_calloc(capacity, sizeof(cached_word)),
+              capacity, 0, ws_calloc(longest, sizeof(uint32_t)),
+              ws_calloc(MEMO_SIZE, sizeof(memo_entry))};
+  ner_history *history = NULL;
+  int status = t.slots && t.word_slots && t.memo ? ner_history_new(&history) : WHOSAID_ENOMEM;
+  if (status == 0) {
+    ner_scorer scorer = {&t, score_cached, NULL};
+    status = ner_decode(document, &scorer, history, labels);
+  }
+  ner_history_free(history);
+  ws_free(t.slots);
+  ws_free(t.word_slots);
+  ws_free(t.memo);
+  return status;
+}
+
+/* The gazetteer section ************************************************************/
+
+static int append(byte_vec *out, const void *data, size_t size) {
+  if (VEC_RESERVE(out, size) != 0) return WHOSAID_ENOMEM;
+  memcpy(out->items + out->len, data, size);
+  out->len += size;
+  return 0;
+}
+
+static int append_sized(byte_vec *out, const char *data, size_t size) {
+  uint32_t length = (uint32_t)size;
+  int status = append(out, &length, sizeof(length));
+  return status != 0 ? status : append(out, data, size);
+}
+
+static int read_whole(const char *path, byte_vec *out, whosaid_error *err) {
+  FILE *file = fopen(path, "rb");
+  if (file == NULL) return corrupt(err, path, "cannot read the gazetteer list");
+  char chunk[65536];
+  size_t n;
+  int status = 0;
+  while (status == 0 && (n = fread(chunk, 1, sizeof(chunk), file)) > 0) {
+    status = append(out, chunk, n);
+  }
+  fclose(file);
+  return status;
+}
+
+int ner_gazetteer_blob(const char *dir, byte_vec *out, whosaid_error *err) {
+  char path[4096];
+  byte_vec names = VEC_INIT, text = VEC_INIT;
+  snprintf(path, sizeof(path), "%s/lists", dir);
+  int status = read_whole(path, &names, err);
+  if (status == 0) status = VEC_PUSH(&names, '\0');
+  for (char *line = names.items, *next; status == 0 && line && *line; line = next) {
+    next = strchr(line, '\n');
+    if (next) *next++ = '\0';
+    size_t length = strcspn(line, "\r");
+    if (length == 0 || line[0] == '#') continue;
+    line[length] = '\0';
+    snprintf(path, sizeof(path), "%s/%s.txt", dir, line);
+    text.len = 0;
+    status = read_whole(path, &text, err);
+    if (status == 0) status = append_sized(out, line, length);
+    if (status == 0) status = append_sized(out, text.items ? text.items : "", text.len);
+  }
+  VEC_FREE(&names);
+  VEC_FREE(&text);
+  return status;
+}

@@ -1,0 +1,174 @@
+/*
+ * test_tagger.c: training the entity tagger on a small CoNLL file, the
+ * model file it writes (deterministic, loadable, rejected when damaged),
+ * and tagging with it.
+ */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "ner/conll.h"
+#include "ner/model.h"
+#include "ner/train.h"
+#include "test.h"
+
+static const char fixture[] =
+    "-DOCSTART- -X- O O\n\n"
+    "John NNP B-NP B-PER\nSmith NNP I-NP I-PER\nvisited VBD B-VP O\nBerlin NNP B-NP B-LOC\n"
+    ". . O O\n\n"
+    "Acme NNP B-NP B-ORG\nCorp NNP I-NP I-ORG\nhired VBD B-VP O\nJohn NNP B-NP B-PER\n"
+    ". . O O\n\n"
+    "-DOCSTART- -X- O O\n\n"
+    "German JJ B-NP B-MISC\nofficials NNS I-NP O\nmet VBD B-VP O\nMary NNP B-NP B-PER\n"
+    "Jones NNP I-NP I-PER\nin IN B-PP O\nParis NNP B-NP B-LOC\n. . O O\n\n";
+
+static char directory[] = "/tmp/whosaid-tagger-XXXXXX";
+static char data_path[64], model_path[64], other_path[64];
+
+static void write_file(const char *path, const void *bytes, size_t length) {
+  FILE *file = fopen(path, "wb");
+  if (file == NULL || fwrite(bytes, 1, length, file) != length) {
+    perror(path);
+    exit(1);
+  }
+  fclose(file);
+}
+
+static char *read_file(const char *path, size_t *length) {
+  FILE *file = fopen(path, "rb");
+  if (file == NULL) return NULL;
+  fseek(file, 0, SEEK_END);
+  *length = (size_t)ftell(file);
+  rewind(file);
+  char *bytes = malloc(*length + 1);
+  if (fread(bytes, 1, *length, file) != *length) *length = 0;
+  fclose(file);
+  return bytes;
+}
+
+static int train(const char *output) {
+  ner_train_options options = {data_path, data_path, output, NULL, NULL, 8, 7, 0, NULL, NULL};
+  whosaid_error err = {0};
+  int status = ner_train(&options, &err);
+  if (status != 0) fprintf(stderr, "training: %s\n", err.message);
+  return status;
+}
+
+/* Entity F1 of MODEL on the fixture. */
+static double fixture_f1(const ner_model *model) {
+  conll_corpus corpus = VEC_INIT;
+  whosaid_error err;
+  if (conll_read(data_path, ner_model_gazetteer(model), &corpus, &err) != 0) return -1;
+  ner_score score = {0};
+  for (size_t d = 0; d < corpus.len; d++) {
+    uint8_t labels[64];
+    if (ner_model_tag(model, &corpus.items[d].document, labels) != 0) return -1;
+    ner_score_add(&score, corpus.items[d].gold.items, labels, corpus.items[d].document.words.len);
+  }
+  conll_corpus_free(&corpus);
+  return ner_counts_f1(&score.overall);
+}
+
+TEST(learns_its_training_sentences) {
+  ASSERT_OK(train(model_path));
+  ner_model *model = NULL;
+  whosaid_error err;
+  ASSERT_OK(ner_model_load(model_path, &model, &err));
+  ASSERT(ner_model_feature_count(model) > 10);
+  double f1 = fixture_f1(model);
+  ner_model_free(model);
+  ASSERT(f1 > 99.9);
+}
+
+TEST(same_seed_gives_a_byte_identical_model) {
+  ASSERT_OK(train(model_path));
+  ASSERT_OK(train(other_path));
+  size_t a_length = 0, b_length = 0;
+  char *a = read_file(model_path, &a_length), *b = read_file(other_path, &b_length);
+  ASSERT(a != NULL && b != NULL);
+  bool same = a_length == b_length && memcmp(a, b, a_length) == 0;
+  free(a);
+  free(b);
+  ASSERT(same);
+}
+
+TEST(round_trip_tags_alike_twice) {
+  ner_model *first = NULL, *second = NULL;
+  whosaid_error err;
+  ASSERT_OK(ner_model_load(model_path, &first, &err));
+  ASSERT_OK(ner_model_load(model_path, &second, &err));
+  ASSERT_EQ(ner_model_feature_count(first), ner_model_feature_count(second));
+  double f1_first = fixture_f1(first), f1_second = fixture_f1(second);
+  ner_model_free(first);
+  ner_model_free(second);
+  ASSERT(f1_first == f1_second);
+}
+
+TEST(damaged_models_are_rejected) {
+  size_t length = 0;
+  char *bytes = read_file(model_path, &length);
+  ASSERT_NOT_NULL(bytes);
+  whosaid_error err;
+  ner_model *model = NULL;
+  write_file(other_path, bytes, length / 2); /* truncated */
+  ASSERT_EQ(ner_model_load(other_path, &model, &err), WHOSAID_EMODEL);
+  ASSERT(model == NULL);
+  ASSERT(strstr(err.message, other_path) != NULL);
+  bytes[length - 3] ^= 0x40; /* a flipped bit in the last section */
+  write_file(other_path, bytes, length);
+  ASSERT_EQ(ner_model_load(other_path, &model, &err), WHOSAID_EMODEL);
+  free(bytes);
+  ASSERT_EQ(ner_model_load("/nonexistent/ner.bin", &model, &err), WHOSAID_ENOENT);
+}
+
+TEST(container_without_a_tagger_or_of_another_version) {
+  model_file_writer *writer = NULL;
+  whosaid_error err;
+  ner_model *model = NULL;
+  ASSERT_OK(model_file_writer_new(&writer));
+  ASSERT_OK(model_file_writer_add(writer, "ABCD", "x", 1));
+  ASSERT_OK(model_file_writer_save(writer, other_path, &err));
+  model_file_writer_free(writer);
+  ASSERT_EQ(ner_model_load(other_path, &model, &err), WHOSAID_EMODEL);
+  ASSERT(strstr(err.message, "not a tagger model") != NULL);
+  uint32_t header[7] = {NER_FEATURE_VERSION + 1, NER_LABELS, 0, 0, 0x3f800000u, 0, 0};
+  ASSERT_OK(model_file_writer_new(&writer));
+  ASSERT_OK(model_file_writer_add(writer, "NERH", header, 6 * sizeof(uint32_t)));
+  ASSERT_OK(model_file_writer_save(writer, other_path, &err));
+  model_file_writer_free(writer);
+  ASSERT_EQ(ner_model_load(other_path, &model, &err), WHOSAID_EMODEL);
+  ASSERT(strstr(err.message, "another version") != NULL);
+}
+
+TEST(bilou_constraints) {
+  int b_per = ner_label(WHOSAID_ENTITY_PER, NER_PART_B);
+  int i_per = ner_label(WHOSAID_ENTITY_PER, NER_PART_I);
+  int l_org = ner_label(WHOSAID_ENTITY_ORG, NER_PART_L);
+  ASSERT(ner_label_allowed(-1, b_per));
+  ASSERT(!ner_label_allowed(-1, i_per));
+  ASSERT(ner_label_allowed(b_per, i_per));
+  ASSERT(!ner_label_allowed(b_per, 0));
+  ASSERT(!ner_label_allowed(b_per, l_org));
+  float scores[NER_LABELS] = {0};
+  scores[b_per] = 5; /* best, but a sentence cannot end inside an entity */
+  ASSERT(ner_best_label(scores, -1, true) != b_per);
+  ASSERT_EQ(ner_best_label(scores, -1, false), b_per);
+}
+
+int main(void) {
+  if (mkdtemp(directory) == NULL) return 1;
+  snprintf(data_path, sizeof(data_path), "%s/fixture.conll", directory);
+  snprintf(model_path, sizeof(model_path), "%s/ner.bin", directory);
+  snprintf(other_path, sizeof(other_path), "%s/other.bin", directory);
+  write_file(data_path, fixture, sizeof(fixture) - 1);
+  RUN(learns_its_training_sentences);
+  RUN(same_seed_gives_a_byte_identical_model);
+  RUN(round_trip_tags_alike_twice);
+  RUN(damaged_models_are_rejected);
+  RUN(container_without_a_tagger_or_of_another_version);
+  RUN(bilou_constraints);
+  unlink(data_path);
+  unlink(model_path);
+  unlink(other_path);
+  rmdir(directory);
+  return test_report();
+}
