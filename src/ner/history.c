@@ -112,7 +112,6 @@ size_t ner_history_features(const ner_history *history, const char *text, const 
   size_t n = 0;
   out[n++] = ner_feature_of_int(NER_T_PREVIOUS, 0, (uint64_t)(previous + 1));
   out[n++] = ner_feature_of_int(NER_T_PREVIOUS2, 0, (uint64_t)((previous2 + 1) * 32 + previous + 1));
-  out[n++] = ner_feature_of_int(NER_T_PREVIOUS_WORD, 0, word->lower * 31 + (uint64_t)previous);
   n += remembered_features(history, text, word, out + n);
   return n;
 }

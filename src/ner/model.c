@@ -16,7 +16,6 @@
 
 #include "core/alloc.h"
 
-#define BUCKET_BITS 18
 #define CACHE_LIMIT 32768 /* distinct words cached at once, bounding memory */
 
 typedef struct {
@@ -24,21 +23,16 @@ typedef struct {
   uint32_t labels;
   uint32_t feature_count;
   uint32_t lexicon_count;
+  uint32_t vocabulary_count;
   float scale;
-  uint32_t reserved;
 } model_header;
-
-/* The weights, as mapped from the file. */
-typedef struct {
-  const uint64_t *keys;
-  const int16_t *rows;
-  size_t count;
-  uint32_t *buckets; /* first key index per top BUCKET_BITS bits of the hash */
-} weight_table;
 
 struct ner_model {
   model_file *file;
-  weight_table weights;
+  ner_weights weights;
+  const ner_vocabulary_entry *vocabulary;
+  uint64_t *vocabulary_keys; /* the entries' keys, side by side for searching */
+  size_t vocabulary_count;
   ner_lexicon lexicon;
   gazetteer *gazetteer;
 };
@@ -102,7 +96,29 @@ static int write_weights(const selection *s, uint64_t *keys, int16_t *rows) {
   return 0;
 }
 
-static int add_weights(model_file_writer *writer, const selection *s) {
+/* The vocabulary's sums, from the quantized weights exactly as the tagger
+ * will read them. */
+static int add_vocabulary(model_file_writer *writer, const ner_model_data *data,
+                          const ner_weights *weights, uint32_t *count) {
+  ner_lexicon lexicon = {data->lexicon, data->lexicon_count, NULL, 0};
+  ner_vocabulary_entry *entries = NULL;
+  size_t entry_count = 0;
+  int status = ner_lexicon_index(&lexicon);
+  if (status == 0) {
+    status = ner_vocabulary_build(weights, &lexicon, data->vocabulary, data->vocabulary_count,
+                                  &entries, &entry_count);
+  }
+  if (status == 0) {
+    status = model_file_writer_add(writer, "VOCB", entries, entry_count * sizeof(*entries));
+  }
+  *count = (uint32_t)entry_count;
+  ws_free(entries);
+  ner_lexicon_destroy(&lexicon);
+  return status;
+}
+
+static int add_weights(model_file_writer *writer, const ner_model_data *data, const selection *s,
+                       model_header *header) {
   uint64_t *keys = ws_calloc(s->kept_count + 1, sizeof(*keys));
   int16_t *rows = ws_calloc(s->kept_count * NER_LABELS + 1, sizeof(*rows));
   int status = keys && rows ? write_weights(s, keys, rows) : WHOSAID_ENOMEM;
@@ -110,6 +126,8 @@ static int add_weights(model_file_writer *writer, const selection *s) {
   if (status == 0) {
     status = model_file_writer_add(writer, "FWGT", rows, s->kept_count * NER_LABELS * 2);
   }
+  ner_weights weights = {keys, rows, s->kept_count, NULL};
+  if (status == 0) status = add_vocabulary(writer, data, &weights, &header->vocabulary_count);
   ws_free(keys);
   ws_free(rows);
   return status;
@@ -117,10 +135,12 @@ static int add_weights(model_file_writer *writer, const selection *s) {
 
 static int add_sections(model_file_writer *writer, const ner_model_data *data,
                         const selection *kept, const byte_vec *gazetteer_blob) {
-  model_header header = {NER_FEATURE_VERSION, NER_LABELS,    (uint32_t)kept->kept_count,
-                         (uint32_t)data->lexicon_count, kept->scale, 0};
-  int status = model_file_writer_add(writer, "NERH", &header, sizeof(header));
-  if (status == 0) status = add_weights(writer, kept);
+  model_header header = {NER_FEATURE_VERSION, NER_LABELS, (uint32_t)kept->kept_count,
+                         (uint32_t)data->lexicon_count, 0, kept->scale};
+  int status = add_weights(writer, data, kept, &header);
+  /* The header goes in last, once the vocabulary's size is known; sections
+   * are found by tag, so their order in the file does not matter. */
+  if (status == 0) status = model_file_writer_add(writer, "NERH", &header, sizeof(header));
   if (status == 0) {
     status = model_file_writer_add(writer, "LEXI", data->lexicon, data->lexicon_count * 8);
   }
@@ -176,13 +196,13 @@ static bool ascending(const uint64_t *values, size_t count) {
   return true;
 }
 
-static int build_buckets(weight_table *table) {
-  size_t buckets = (size_t)1 << BUCKET_BITS;
+static int build_buckets(ner_weights *table) {
+  size_t buckets = (size_t)1 << NER_BUCKET_BITS;
   table->buckets = ws_calloc(buckets + 1, sizeof(*table->buckets));
   if (table->buckets == NULL) return WHOSAID_ENOMEM;
   size_t k = 0;
   for (size_t b = 0; b <= buckets; b++) {
-    while (k < table->count && (table->keys[k] >> (64 - BUCKET_BITS)) < b) k++;
+    while (k < table->count && (table->keys[k] >> (64 - NER_BUCKET_BITS)) < b) k++;
     table->buckets[b] = (uint32_t)k;
   }
   return 0;
@@ -190,7 +210,7 @@ static int build_buckets(weight_table *table) {
 
 static int read_weights(ner_model *m, const model_header *header, const char *path,
                         whosaid_error *err) {
-  weight_table *table = &m->weights;
+  ner_weights *table = &m->weights;
   table->count = header->feature_count;
   if (!(header->scale > 0 && isfinite(header->scale))) {
     return corrupt(err, path, "bad weight scale: the file is damaged");
@@ -221,6 +241,21 @@ static int read_sections(ner_model *m, const char *path, whosaid_error *err) {
   }
   if (status == 0 && !ascending(m->lexicon.hashes, m->lexicon.count)) {
     status = corrupt(err, path, "lexicon out of order: the file is damaged");
+  }
+  m->vocabulary_count = header->vocabulary_count;
+  if (status == 0) {
+    status = section(m, "VOCB", m->vocabulary_count * sizeof(ner_vocabulary_entry),
+                     (const void **)&m->vocabulary, path, err);
+  }
+  if (status == 0) {
+    m->vocabulary_keys = ws_calloc(m->vocabulary_count + 1, sizeof(uint64_t));
+    if (m->vocabulary_keys == NULL) status = WHOSAID_ENOMEM;
+  }
+  for (size_t i = 0; status == 0 && i < m->vocabulary_count; i++) {
+    m->vocabulary_keys[i] = m->vocabulary[i].key;
+    if (i > 0 && m->vocabulary_keys[i - 1] >= m->vocabulary_keys[i]) {
+      status = corrupt(err, path, "vocabulary out of order: the file is damaged");
+    }
   }
   return status == 0 ? ner_lexicon_index(&m->lexicon) : status;
 }
@@ -254,6 +289,7 @@ void ner_model_free(ner_model *model) {
   if (model == NULL) return;
   gazetteer_free(model->gazetteer);
   ws_free(model->weights.buckets);
+  ws_free(model->vocabulary_keys);
   ner_lexicon_destroy(&model->lexicon);
   model_file_close(model->file);
   ws_free(model);
@@ -267,29 +303,11 @@ const gazetteer *ner_model_gazetteer(const ner_model *model) {
   return model->gazetteer;
 }
 
-/* The weights of FEATURE, or NULL when the model does not know it. */
-static const int16_t *find(const weight_table *table, ner_feature feature) {
-  size_t bucket = (size_t)(feature >> (64 - BUCKET_BITS));
-  size_t low = table->buckets[bucket], high = table->buckets[bucket + 1];
-  while (low < high) {
-    size_t middle = low + (high - low) / 2;
-    if (table->keys[middle] < feature) {
-      low = middle + 1;
-    } else {
-      high = middle;
-    }
-  }
-  return low < table->count && table->keys[low] == feature ? table->rows + low * NER_LABELS
-                                                            : NULL;
-}
-
-
 /* Tagging ******************************************************************/
 
 /* The summed weights of a distinct word's own features, as seen from each
  * position around it (index: the tagged word's position minus its own, + 2). */
 typedef struct {
-  uint64_t key; /* 0 marks an empty slot */
   int32_t sums[NER_OFFSETS][NER_LABELS];
 } cached_word;
 
@@ -303,9 +321,10 @@ typedef struct {
 
 typedef struct {
   const ner_model *model;
-  const weight_table *table;
+  const ner_weights *table;
   const ner_document *document;
-  cached_word *slots;
+  uint64_t *keys;     /* per slot; 0 marks an empty one (only these are zeroed) */
+  cached_word *slots; /* per slot, filled when a word takes the slot */
   size_t capacity, used;
   uint32_t *word_slots; /* per word of the current sentence */
   memo_entry *memo;
@@ -316,19 +335,22 @@ static void add_memoized(tagger *t, const ner_feature *features, size_t count, i
     memo_entry *entry = &t->memo[features[i] & (MEMO_SIZE - 1)];
     if (entry->feature != features[i] || entry->feature == 0) {
       entry->feature = features[i];
-      entry->row = find(t->table, features[i]);
+      entry->row = ner_weights_find(t->table, features[i]);
     }
     if (entry->row == NULL) continue;
     for (int l = 0; l < NER_LABELS; l++) sums[l] += entry->row[l];
   }
 }
 
-static uint64_t word_key(const char *text, const ner_word *word) {
-  uint64_t seed = (uint64_t)word->kind << 16 | (word->flags & 3u);
-  return ner_hash_bytes(seed, text + word->start, word->end - word->start) | 1;
-}
-
-static void fill_cached(tagger *t, const ner_word *word, cached_word *entry) {
+/* A frequent word's sums come precomputed with the model; others are
+ * summed here. */
+static void fill_cached(tagger *t, const ner_word *word, uint64_t key, cached_word *entry) {
+  const ner_vocabulary_entry *known = ner_vocabulary_find(
+      t->model->vocabulary, t->model->vocabulary_keys, t->model->vocabulary_count, key);
+  if (known != NULL) {
+    memcpy(entry->sums, known->sums, sizeof(entry->sums));
+    return;
+  }
   ner_feature features[NER_MAX_WORD_FEATURES];
   memset(entry->sums, 0, sizeof(entry->sums));
   for (int offset = -2; offset <= 2; offset++) {
@@ -338,13 +360,13 @@ static void fill_cached(tagger *t, const ner_word *word, cached_word *entry) {
 }
 
 static uint32_t cache_slot(tagger *t, const ner_word *word) {
-  uint64_t key = word_key(t->document->text, word);
+  uint64_t key = ner_word_key(t->document->text, word);
   size_t mask = t->capacity - 1, i = (size_t)key & mask;
-  while (t->slots[i].key != 0 && t->slots[i].key != key) i = (i + 1) & mask;
-  if (t->slots[i].key == 0) {
-    t->slots[i].key = key;
+  while (t->keys[i] != 0 && t->keys[i] != key) i = (i + 1) & mask;
+  if (t->keys[i] == 0) {
+    t->keys[i] = key;
     t->used++;
-    fill_cached(t, word, &t->slots[i]);
+    fill_cached(t, word, key, &t->slots[i]);
   }
   return (uint32_t)i;
 }
@@ -352,7 +374,7 @@ static uint32_t cache_slot(tagger *t, const ner_word *word) {
 /* Find every word of SENTENCE in the cache, emptying it first when full. */
 static void prepare_sentence(tagger *t, const ner_sentence *sentence) {
   if (t->used + sentence->word_count > t->capacity / 2) {
-    for (size_t i = 0; i < t->capacity; i++) t->slots[i].key = 0;
+    memset(t->keys, 0, t->capacity * sizeof(*t->keys));
     t->used = 0;
   }
   for (uint32_t i = 0; i < sentence->word_count; i++) {
@@ -394,16 +416,24 @@ int ner_model_tag(const ner_model *model, const ner_document *document, uint8_t 
   size_t longest = longest_sentence(document), capacity = 64;
   while (capacity < 2 * (document->words.len + 1) && capacity < (1u << 14)) capacity *= 2;
   while (capacity < 4 * longest) capacity *= 2;
-  tagger t = {model,    &model->weights, document, ws_calloc(capacity, sizeof(cached_word)),
-              capacity, 0, ws_calloc(longest, sizeof(uint32_t)),
+  tagger t = {model,
+              &model->weights,
+              document,
+              ws_calloc(capacity, sizeof(uint64_t)),
+              ws_malloc(capacity * sizeof(cached_word)),
+              capacity,
+              0,
+              ws_calloc(longest, sizeof(uint32_t)),
               ws_calloc(MEMO_SIZE, sizeof(memo_entry))};
   ner_history *history = NULL;
-  int status = t.slots && t.word_slots && t.memo ? ner_history_new(&history) : WHOSAID_ENOMEM;
+  int status = t.keys && t.slots && t.word_slots && t.memo ? ner_history_new(&history)
+                                                           : WHOSAID_ENOMEM;
   if (status == 0) {
     ner_scorer scorer = {&t, score_cached, NULL};
     status = ner_decode(document, &scorer, history, labels);
   }
   ner_history_free(history);
+  ws_free(t.keys);
   ws_free(t.slots);
   ws_free(t.word_slots);
   ws_free(t.memo);

@@ -5,8 +5,9 @@
  *
  * Sections: NERH (header), FKEY (sorted feature hashes, u64), FWGT (their
  * int16 weights, NER_LABELS per feature), LEXI (sorted lexicon hashes,
- * u64), GAZT (the gazetteer lists: per list, u32 name length, name, u32
- * text length, text, in the order of the lists file).
+ * u64), VOCB (ner_vocabulary_entry records, sorted by key), GAZT (the
+ * gazetteer lists: per list, u32 name length, name, u32 text length, text,
+ * in the order of the lists file).
  */
 #ifndef WHOSAID_NER_MODEL_H
 #define WHOSAID_NER_MODEL_H
@@ -16,7 +17,46 @@
 
 /* Bumped whenever the features change: a model trained on other features
  * must not load. */
-#define NER_FEATURE_VERSION 1
+#define NER_FEATURE_VERSION 2
+
+/* Weights as the tagger reads them: sorted feature hashes and int16 rows,
+ * with an index by the hashes' top NER_BUCKET_BITS bits (or NULL). */
+#define NER_BUCKET_BITS 18
+typedef struct {
+  const uint64_t *keys;
+  const int16_t *rows;
+  size_t count;
+  uint32_t *buckets;
+} ner_weights;
+
+const int16_t *ner_weights_find(const ner_weights *weights, ner_feature feature);
+
+/* The weights of a word's own features summed, per position around it. */
+void ner_word_sums(const ner_weights *weights, const ner_lexicon *lexicon, const char *text,
+                   const ner_word *word, int32_t sums[NER_OFFSETS][NER_LABELS]);
+
+/* What decides a word's own features: its bytes, kind and case. */
+uint64_t ner_word_key(const char *text, const ner_word *word);
+
+/* Vocabulary (vocabulary.c): frequent words with their sums precomputed. */
+typedef struct {
+  const char *text;
+  ner_word word;
+} ner_vocabulary_word;
+
+typedef struct {
+  uint64_t key; /* ner_word_key */
+  int32_t sums[NER_OFFSETS][NER_LABELS];
+} ner_vocabulary_entry;
+
+/* Sum WORDS' weights into *OUT (sorted by key, duplicates dropped; the
+ * caller frees it with ws_free). */
+int ner_vocabulary_build(const ner_weights *weights, const ner_lexicon *lexicon,
+                         const ner_vocabulary_word *words, size_t count,
+                         ner_vocabulary_entry **out, size_t *out_count);
+/* The entry of KEY among COUNT entries whose keys are KEYS, or NULL. */
+const ner_vocabulary_entry *ner_vocabulary_find(const ner_vocabulary_entry *entries,
+                                                const uint64_t *keys, size_t count, uint64_t key);
 
 typedef struct {
   const uint64_t *hashes;    /* per feature */
@@ -24,6 +64,8 @@ typedef struct {
   size_t feature_count;
   const uint64_t *lexicon;   /* sorted */
   size_t lexicon_count;
+  const ner_vocabulary_word *vocabulary; /* words to precompute (see vocabulary.c) */
+  size_t vocabulary_count;
   const char *gazetteer_dir; /* copied into the model; NULL: none */
   float prune;               /* features whose weights all stay below are dropped */
 } ner_model_data;

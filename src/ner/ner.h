@@ -111,8 +111,7 @@ enum {
   NER_T_HISTORY_SEEN,
   NER_T_BIGRAM,
   NER_T_SHAPES,
-  NER_T_IN_LOWER_CASE,
-  NER_T_PREVIOUS_WORD
+  NER_T_IN_LOWER_CASE
 };
 
 /* The feature of template T at OFFSET with VALUE (LENGTH bytes). */

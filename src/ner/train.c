@@ -23,6 +23,10 @@
 
 typedef VEC(uint64_t) hash_vec;
 typedef VEC(float) float_vec;
+typedef VEC(ner_vocabulary_word) vocabulary_vec;
+
+/* Words seen this often in training get their sums precomputed. */
+#define VOCABULARY_MIN_COUNT 3
 
 typedef struct {
   /* feature hash -> id, open addressing; 0 marks an empty slot */
@@ -288,6 +292,43 @@ static int average_weights(const perceptron *p, float_vec *out) {
 }
 
 
+/* The vocabulary: one occurrence of each word (as ner_word_key tells words
+ * apart) seen at least VOCABULARY_MIN_COUNT times in CORPUS. */
+typedef struct {
+  uint64_t key;
+  uint32_t document, word;
+} occurrence;
+
+static int compare_occurrences(const void *a, const void *b) {
+  uint64_t x = ((const occurrence *)a)->key, y = ((const occurrence *)b)->key;
+  return (x > y) - (x < y);
+}
+
+static int collect_vocabulary(const conll_corpus *corpus, vocabulary_vec *out) {
+  VEC(occurrence) all = VEC_INIT;
+  for (size_t d = 0; d < corpus->len; d++) {
+    const ner_document *doc = &corpus->items[d].document;
+    for (size_t w = 0; w < doc->words.len; w++) {
+      occurrence o = {ner_word_key(doc->text, &doc->words.items[w]), (uint32_t)d, (uint32_t)w};
+      if (VEC_PUSH(&all, o) != 0) {
+        VEC_FREE(&all);
+        return WHOSAID_ENOMEM;
+      }
+    }
+  }
+  if (all.len > 1) qsort(all.items, all.len, sizeof(occurrence), compare_occurrences);
+  int status = 0;
+  for (size_t i = 0, run = 0; i < all.len && status == 0; i = run) {
+    for (run = i; run < all.len && all.items[run].key == all.items[i].key;) run++;
+    if (run - i < VOCABULARY_MIN_COUNT) continue;
+    const ner_document *doc = &corpus->items[all.items[i].document].document;
+    ner_vocabulary_word word = {doc->text, doc->words.items[all.items[i].word]};
+    status = VEC_PUSH(out, word);
+  }
+  VEC_FREE(&all);
+  return status;
+}
+
 /* Averaged weights at the best epoch. */
 typedef struct {
   hash_vec hashes;
@@ -411,13 +452,16 @@ static int train_all(session *s) {
 int ner_train(const ner_train_options *options, whosaid_error *err) {
   session s = {.options = options};
   int status = prepare(&s, err);
+  vocabulary_vec vocabulary = VEC_INIT;
   if (status == 0) status = train_all(&s);
+  if (status == 0) status = collect_vocabulary(&s.train, &vocabulary);
   if (status == 0) {
-    ner_model_data data = {s.best.hashes.items, s.best.weights.items, s.best.hashes.len,
-                           s.lexicon_hashes.items, s.lexicon_hashes.len, options->gazetteer_dir,
-                           options->prune};
+    ner_model_data data = {s.best.hashes.items,   s.best.weights.items,  s.best.hashes.len,
+                           s.lexicon_hashes.items, s.lexicon_hashes.len, vocabulary.items,
+                           vocabulary.len,         options->gazetteer_dir, options->prune};
     status = ner_model_save(options->output_path, &data, err);
   }
+  VEC_FREE(&vocabulary);
   if (status == WHOSAID_ENOMEM && err != NULL) {
     err->status = status;
     snprintf(err->message, sizeof(err->message), "training: out of memory");
