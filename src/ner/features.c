@@ -105,6 +105,12 @@ static size_t shape(const char *text, const ner_word *word, char *out) {
   return n;
 }
 
+/* Short words are often acronyms or initials, long ones rarely names. */
+static uint64_t length_class(const ner_word *word) {
+  uint32_t length = word->end - word->start;
+  return length <= 3 ? length : length <= 5 ? 4 : length <= 8 ? 5 : 6;
+}
+
 static int case_class(const ner_word *word) {
   if (word->flags & WHOSAID_TOKEN_ALL_CAPS) return CASE_CAPS;
   if (word->flags & WHOSAID_TOKEN_CAPITALIZED) {
@@ -206,7 +212,7 @@ size_t ner_word_features(const char *text, const ner_word *word, int offset,
   bool common = ner_lexicon_contains(lexicon, ner_hash_bytes(0, lower, lower_length));
   out[n++] = ner_feature_of_int(NER_T_CASE, offset, (uint64_t)(word_case * 2 + common));
   if (offset != 0) return n;
-  out[n++] = ner_feature_of_int(NER_T_KIND, 0, word->kind);
+  out[n++] = ner_feature_of_int(NER_T_KIND, 0, (uint64_t)word->kind * 64 + length_class(word));
   out[n++] = ner_feature_of_int(NER_T_BIAS, 0, 0);
   n += affixes(lower, lower_length, out + n);
   return n;

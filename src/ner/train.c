@@ -25,6 +25,9 @@ typedef VEC(uint64_t) hash_vec;
 typedef VEC(float) float_vec;
 typedef VEC(ner_vocabulary_word) vocabulary_vec;
 
+/* Runs averaged into the model (see train_all). */
+#define ENSEMBLE_RUNS 3
+
 /* Words seen this often in training get their sums precomputed. */
 #define VOCABULARY_MIN_COUNT 3
 
@@ -407,14 +410,15 @@ static int keep_best(const run *r, double f1, best_weights *best) {
 
 /* Train on the selected documents; keep the epoch best on the development
  * set in BEST. */
-static int train_run(session *s, run *r, const selection *train, best_weights *best) {
+static int train_run(session *s, run *r, const selection *train, uint64_t seed_offset,
+                     best_weights *best) {
   const ner_train_options *options = s->options;
   selection dev = {&s->dev, s->all_dev, s->dev.len};
   uint32_t *order = ws_calloc(train->count + 1, sizeof(*order));
   if (order == NULL) return WHOSAID_ENOMEM;
   memcpy(order, train->documents, train->count * sizeof(*order));
   selection shuffled = {train->corpus, order, train->count};
-  uint64_t state = options->seed * 0x9E3779B97F4A7C15ull + 1;
+  uint64_t state = (options->seed + seed_offset * 7919) * 0x9E3779B97F4A7C15ull + 1;
   int epochs = options->epochs > 0 ? options->epochs : 12, status = 0;
   best->dev_f1 = -1;
   for (int epoch = 1; epoch <= epochs && status == 0; epoch++) {
@@ -440,12 +444,42 @@ static int start_run(session *s, run *r) {
   return status != 0 ? status : build_table(&r->p, &s->dev, false, &r->dev_table);
 }
 
+/* Add one run's best weights into the sum kept in S->best, matching
+ * features by hash (runs intern the history features in different orders). */
+static int add_to_ensemble(session *s, perceptron *sum, const best_weights *run_best) {
+  for (size_t id = 0; id < run_best->hashes.len; id++) {
+    uint32_t at;
+    if (intern(sum, run_best->hashes.items[id], true, &at) != 0) return WHOSAID_ENOMEM;
+    for (int l = 0; l < NER_LABELS; l++) {
+      sum->weights.items[(size_t)at * NER_LABELS + l] +=
+          run_best->weights.items[id * NER_LABELS + l] / (float)ENSEMBLE_RUNS;
+    }
+  }
+  (void)s;
+  return 0;
+}
+
+/* Train ENSEMBLE_RUNS times, each with its own shuffle, and keep the mean
+ * of their best weights: one linear model, steadier than any of the runs. */
 static int train_all(session *s) {
-  run r;
-  selection train = {&s->train, s->all_train, s->train.len};
-  int status = start_run(s, &r);
-  if (status == 0) status = train_run(s, &r, &train, &s->best);
-  run_destroy(&r);
+  perceptron sum = {0};
+  int status = 0;
+  for (int k = 0; k < ENSEMBLE_RUNS && status == 0; k++) {
+    run r;
+    best_weights run_best = {0};
+    selection train = {&s->train, s->all_train, s->train.len};
+    status = start_run(s, &r);
+    if (status == 0) status = train_run(s, &r, &train, (uint64_t)k, &run_best);
+    if (status == 0) status = add_to_ensemble(s, &sum, &run_best);
+    run_destroy(&r);
+    best_weights_destroy(&run_best);
+  }
+  if (status == 0) {
+    sum.step = 1;
+    run r = {.p = sum};
+    status = keep_best(&r, 0, &s->best);
+  }
+  perceptron_destroy(&sum);
   return status;
 }
 
