@@ -12,6 +12,10 @@
  *                      | u64 file size | u32 CRC-32 of bytes [32, size) | u32 0
  *   section table:     per section: char tag[4] | u32 0 | u64 offset | u64 size
  *   data:              each section starts at an offset aligned to 8 bytes
+ *
+ * The first section's data starts right after the table (a file with no
+ * sections is exactly 32 bytes): the section count lies outside the
+ * checksum, and this rule is what makes a changed count detectable.
  */
 #ifndef WHOSAID_NER_MODEL_FILE_H
 #define WHOSAID_NER_MODEL_FILE_H

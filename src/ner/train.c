@@ -444,9 +444,9 @@ static int start_run(session *s, run *r) {
   return status != 0 ? status : build_table(&r->p, &s->dev, false, &r->dev_table);
 }
 
-/* Add one run's best weights into the sum kept in S->best, matching
- * features by hash (runs intern the history features in different orders). */
-static int add_to_ensemble(session *s, perceptron *sum, const best_weights *run_best) {
+/* Add one run's best weights, divided by the number of runs, into SUM,
+ * matching features by hash (runs intern features in different orders). */
+static int add_to_ensemble(perceptron *sum, const best_weights *run_best) {
   for (size_t id = 0; id < run_best->hashes.len; id++) {
     uint32_t at;
     if (intern(sum, run_best->hashes.items[id], true, &at) != 0) return WHOSAID_ENOMEM;
@@ -455,7 +455,6 @@ static int add_to_ensemble(session *s, perceptron *sum, const best_weights *run_
           run_best->weights.items[id * NER_LABELS + l] / (float)ENSEMBLE_RUNS;
     }
   }
-  (void)s;
   return 0;
 }
 
@@ -470,7 +469,7 @@ static int train_all(session *s) {
     selection train = {&s->train, s->all_train, s->train.len};
     status = start_run(s, &r);
     if (status == 0) status = train_run(s, &r, &train, (uint64_t)k, &run_best);
-    if (status == 0) status = add_to_ensemble(s, &sum, &run_best);
+    if (status == 0) status = add_to_ensemble(&sum, &run_best);
     run_destroy(&r);
     best_weights_destroy(&run_best);
   }
