@@ -313,7 +313,7 @@ typedef struct {
 
 /* Recently looked-up features, direct-mapped: the label and case features
  * and common affixes come back on almost every word. */
-#define MEMO_SIZE 4096
+#define MEMO_SIZE 16384
 typedef struct {
   ner_feature feature;
   const int16_t *row; /* NULL: the model does not know the feature */
