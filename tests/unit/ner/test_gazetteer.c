@@ -122,10 +122,11 @@ TEST(repository_lists_load) {
   whosaid_error err;
   int status = gazetteer_load(REPOSITORY_LISTS, &repository, &err);
   if (status != 0) TEST_FAIL_("%s", err.message);
-  ASSERT_EQ(gazetteer_list_count(repository), 6);
+  ASSERT_EQ(gazetteer_list_count(repository), 7);
   ASSERT_STR_EQ(gazetteer_list_name(repository, 0), "loc.country");
   ASSERT_STR_EQ(gazetteer_list_name(repository, 5), "misc.language");
-  ASSERT(gazetteer_list_name(repository, 6) == NULL);
+  ASSERT_STR_EQ(gazetteer_list_name(repository, 6), "loc.region");
+  ASSERT(gazetteer_list_name(repository, 7) == NULL);
   ASSERT(gazetteer_entry_count(repository) > 5000);
 }
 
@@ -137,6 +138,8 @@ TEST(repository_lists_hold_the_common_names) {
     if (!is_entry(repository, "loc.country", countries[i])) TEST_FAIL_("%s", countries[i]);
   }
   ASSERT(is_entry(repository, "loc.city", "New York"));
+  ASSERT(is_entry(repository, "loc.region", "Middle East"));
+  ASSERT(is_entry(repository, "loc.region", "Europe"));
   ASSERT(is_entry(repository, "loc.city", "Berlin"));
   ASSERT(is_entry(repository, "loc.subdivision", "California"));
   ASSERT(is_entry(repository, "loc.historic", "Soviet Union"));
