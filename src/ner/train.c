@@ -283,7 +283,7 @@ static int build_lexicon(const conll_corpus *corpus, hash_vec *out) {
   return 0;
 }
 
-/* Averaged weights, quantized: the weights the model file keeps. */
+/* The averaged weights: what the model keeps (ner_model_save quantizes them). */
 static int average_weights(const perceptron *p, float_vec *out) {
   size_t n = p->weights.len;
   if (VEC_RESERVE(out, n) != 0) return WHOSAID_ENOMEM;
@@ -293,7 +293,6 @@ static int average_weights(const perceptron *p, float_vec *out) {
   out->len = n;
   return 0;
 }
-
 
 /* The vocabulary: one occurrence of each word (as ner_word_key tells words
  * apart) seen at least VOCABULARY_MIN_COUNT times in CORPUS. */
