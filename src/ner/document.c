@@ -11,6 +11,31 @@ void ner_document_destroy(ner_document *document) {
   VEC_FREE(&document->words);
   VEC_FREE(&document->sentences);
   VEC_FREE(&document->lower_words);
+  VEC_FREE(&document->name_words);
+}
+
+/* Words capitalized where capitals mean a name: inside a sentence that is
+ * not a headline. A sentence's first word or a headline's can then tell
+ * whether the document capitalizes the same word elsewhere. */
+static int collect_name_words(ner_document *document) {
+  document->name_words.len = 0;
+  for (size_t s = 0; s < document->sentences.len; s++) {
+    const ner_sentence *sentence = &document->sentences.items[s];
+    if (sentence->headline) continue;
+    for (uint32_t i = 1; i < sentence->word_count; i++) {
+      const ner_word *word = &document->words.items[sentence->first_word + i];
+      bool capitalized = (word->flags & WHOSAID_TOKEN_CAPITALIZED) &&
+                         !(word->flags & WHOSAID_TOKEN_ALL_CAPS);
+      if (capitalized && VEC_PUSH(&document->name_words, word->lower) != 0) {
+        return WHOSAID_ENOMEM;
+      }
+    }
+  }
+  if (document->name_words.len > 1) {
+    qsort(document->name_words.items, document->name_words.len, sizeof(uint64_t),
+          ner_compare_hashes);
+  }
+  return 0;
 }
 
 /* Hash each word's forms once, and keep the set of words in lower case. */
@@ -57,13 +82,13 @@ int ner_document_finish(ner_document *document, const gazetteer *lists) {
     }
   }
   VEC_FREE(&tokens);
-  return 0;
+  return collect_name_words(document);
 }
 
 int ner_document_from_tokens(ner_document *document, const char *text,
                              const text_token *tokens, const text_sentence *sentences,
                              size_t sentence_count, const gazetteer *lists) {
-  *document = (ner_document){text, VEC_INIT, VEC_INIT, VEC_INIT};
+  *document = (ner_document){text, VEC_INIT, VEC_INIT, VEC_INIT, VEC_INIT};
   size_t word_count = 0;
   for (size_t s = 0; s < sentence_count; s++) word_count += sentences[s].token_count;
   if (VEC_RESERVE(&document->words, word_count) != 0 ||

@@ -304,6 +304,13 @@ size_t ner_position_features(const ner_document *document, const ner_sentence *s
                            word->lower)) {
     out[n++] = ner_feature_of_int(NER_T_IN_LOWER_CASE, 0, detail);
   }
+  bool capitals_say_little = index == 0 || sentence->headline;
+  if (capitals_say_little && word_case != CASE_LOWER && word_case != CASE_NONE &&
+      ner_lexicon_contains(&(ner_lexicon){document->name_words.items, document->name_words.len,
+                                          NULL, 0},
+                           word->lower)) {
+    out[n++] = ner_feature_of_int(NER_T_NAME_ELSEWHERE, 0, detail);
+  }
   if (sentence->headline) {
     out[n++] = ner_feature_of_int(NER_T_HEADLINE, 0, (uint64_t)sentence->headline * 16 + detail);
   }

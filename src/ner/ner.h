@@ -66,6 +66,7 @@ typedef struct {
   VEC(ner_word) words;
   VEC(ner_sentence) sentences;
   VEC(uint64_t) lower_words; /* sorted lower hashes of the words in lower case */
+  VEC(uint64_t) name_words;  /* ... of words capitalized inside a sentence (not a headline) */
 } ner_document;
 
 void ner_document_destroy(ner_document *document);
@@ -111,7 +112,8 @@ enum {
   NER_T_HISTORY_SEEN,
   NER_T_BIGRAM,
   NER_T_SHAPES,
-  NER_T_IN_LOWER_CASE
+  NER_T_IN_LOWER_CASE,
+  NER_T_NAME_ELSEWHERE
 };
 
 /* The feature of template T at OFFSET with VALUE (LENGTH bytes). */
