@@ -80,6 +80,31 @@ class TrainAndEvaluate(cli_support.CliTestCase):
         self.assert_texts_match(document, ARTICLE.encode())
 
 
+class Capitals(cli_support.CliTestCase):
+    """Sentence-initial capitals and headlines in Title Case or in capitals
+    do not make ordinary words entities; names in them are still found."""
+
+    def entities(self, text):
+        path = self.write_file('capitals.txt', text.encode())
+        return {(e['text'], e['type']) for e in self.analyze_json(path)['entities']}
+
+    def test_ordinary_words_in_headlines_and_sentence_starts(self):
+        text = ('Officials Say Talks Will Resume Next Week\n\n'
+                'OFFICIALS SAY TALKS WILL RESUME NEXT WEEK\n\n'
+                'However, the officials said talks would resume. Yesterday the company said '
+                'it would grow.\n')
+        self.assertEqual(self.entities(text), set())
+
+    def test_names_in_a_headline(self):
+        text = ('German Minister Says Talks With Russia Will Resume\n\n'
+                'The talks between Germany and Russia resumed on Monday, officials in Berlin '
+                'said.\n')
+        found = self.entities(text)
+        self.assertIn(('Russia', 'LOC'), found)
+        self.assertIn(('German', 'MISC'), found)
+        self.assertNotIn('Minister', {name for name, _ in found})
+
+
 class ShippedModelOnDev(cli_support.CliTestCase):
 
     def test_dev_f1_stays_above_90(self):
