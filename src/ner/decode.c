@@ -38,7 +38,9 @@ static int decode_sentence(const ner_document *document, const ner_sentence *sen
     float scores[NER_LABELS] = {0};
     scorer->score(scorer->context, document, sentence, i, features, count, scores);
     int label = ner_best_label(scores, previous, i + 1 == sentence->word_count);
-    if (scorer->observe != NULL) scorer->observe(scorer->context, word, label, features, count);
+    if (scorer->observe != NULL) {
+      scorer->observe(scorer->context, word, previous, label, features, count);
+    }
     labels[word] = (uint8_t)label;
     int status = ner_history_add(history, document->text, &document->words.items[word], label);
     if (status != 0) return status;

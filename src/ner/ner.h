@@ -179,8 +179,8 @@ typedef struct {
   void (*score)(void *context, const ner_document *document, const ner_sentence *sentence,
                 uint32_t index, const ner_feature *history, size_t history_count,
                 float scores[NER_LABELS]);
-  void (*observe)(void *context, uint32_t word, int label, const ner_feature *history,
-                  size_t history_count);
+  void (*observe)(void *context, uint32_t word, int previous, int label,
+                  const ner_feature *history, size_t history_count);
 } ner_scorer;
 
 /* Label every word of DOCUMENT into LABELS (one per word), clearing and

@@ -201,12 +201,14 @@ static void update(perceptron *p, uint32_t id, int label, float delta) {
 }
 
 /* The perceptron update: toward the gold label, away from the chosen one. */
-static void observe_word(void *context, uint32_t word, int label, const ner_feature *history,
-                         size_t history_count) {
+static void observe_word(void *context, uint32_t word, int previous, int label,
+                         const ner_feature *history, size_t history_count) {
   decoding *d = context;
   int gold = d->gold[word];
   d->p->step += 1;
-  if (label == gold) return;
+  /* After a wrong previous label the gold one may be out of reach (an I
+   * after an O): no weight can fix that here, so nothing is learned. */
+  if (label == gold || !ner_label_allowed(previous, gold)) return;
   uint32_t row = d->first_word + word;
   for (uint32_t i = d->table->starts.items[row]; i < d->table->starts.items[row + 1]; i++) {
     update(d->p, d->table->ids.items[i], gold, 1);
