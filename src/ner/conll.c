@@ -102,7 +102,7 @@ static int start_sentence(conll_document *doc) {
 }
 
 static int start_document(conll_corpus *corpus) {
-  conll_document doc = {{NULL, VEC_INIT, VEC_INIT, VEC_INIT, VEC_INIT}, NULL, VEC_INIT};
+  conll_document doc = {{NULL, VEC_INIT, VEC_INIT, VEC_INIT, VEC_INIT, {0}, {0}}, NULL, VEC_INIT};
   int status = VEC_PUSH(corpus, doc);
   return status != 0 ? status : start_sentence(VEC_LAST(corpus));
 }
@@ -264,7 +264,7 @@ int conll_add_title_case_copies(conll_corpus *corpus, const gazetteer *lists) {
   char_vec text = VEC_INIT;
   int status = 0;
   for (size_t d = 0; d < original && status == 0; d++) {
-    conll_document copy = {{NULL, VEC_INIT, VEC_INIT, VEC_INIT, VEC_INIT}, NULL, VEC_INIT};
+    conll_document copy = {{NULL, VEC_INIT, VEC_INIT, VEC_INIT, VEC_INIT, {0}, {0}}, NULL, VEC_INIT};
     text.len = 0;
     status = title_case_copy(&corpus->items[d], &copy, &text, &scratch);
     if (status == 0 && copy.document.words.len > 0) {

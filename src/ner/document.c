@@ -12,6 +12,8 @@ void ner_document_destroy(ner_document *document) {
   VEC_FREE(&document->sentences);
   VEC_FREE(&document->lower_words);
   VEC_FREE(&document->name_words);
+  ner_lexicon_destroy(&document->lower_set);
+  ner_lexicon_destroy(&document->name_set);
 }
 
 /* Words capitalized where capitals mean a name: inside a sentence that is
@@ -31,11 +33,9 @@ static int collect_name_words(ner_document *document) {
       }
     }
   }
-  if (document->name_words.len > 1) {
-    qsort(document->name_words.items, document->name_words.len, sizeof(uint64_t),
-          ner_compare_hashes);
-  }
-  return 0;
+  ner_lexicon_destroy(&document->name_set);
+  document->name_set = (ner_lexicon){document->name_words.items, document->name_words.len, NULL, 0};
+  return ner_lexicon_index(&document->name_set);
 }
 
 /* Hash each word's forms once, and keep the set of words in lower case. */
@@ -49,11 +49,10 @@ static int hash_words(ner_document *document) {
                       !(word->flags & (WHOSAID_TOKEN_CAPITALIZED | WHOSAID_TOKEN_ALL_CAPS));
     if (lower_case && VEC_PUSH(&document->lower_words, word->lower) != 0) return WHOSAID_ENOMEM;
   }
-  if (document->lower_words.len > 1) {
-    qsort(document->lower_words.items, document->lower_words.len, sizeof(uint64_t),
-          ner_compare_hashes);
-  }
-  return 0;
+  ner_lexicon_destroy(&document->lower_set);
+  document->lower_set = (ner_lexicon){document->lower_words.items, document->lower_words.len, NULL,
+                                      0};
+  return ner_lexicon_index(&document->lower_set);
 }
 
 /* Mark gazetteer matches and the headline kind of each sentence. */
@@ -88,7 +87,7 @@ int ner_document_finish(ner_document *document, const gazetteer *lists) {
 int ner_document_from_tokens(ner_document *document, const char *text,
                              const text_token *tokens, const text_sentence *sentences,
                              size_t sentence_count, const gazetteer *lists) {
-  *document = (ner_document){text, VEC_INIT, VEC_INIT, VEC_INIT, VEC_INIT};
+  *document = (ner_document){text, VEC_INIT, VEC_INIT, VEC_INIT, VEC_INIT, {0}, {0}};
   size_t word_count = 0;
   for (size_t s = 0; s < sentence_count; s++) word_count += sentences[s].token_count;
   if (VEC_RESERVE(&document->words, word_count) != 0 ||

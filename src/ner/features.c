@@ -299,16 +299,12 @@ size_t ner_position_features(const ner_document *document, const ner_sentence *s
   if (index == 0) out[n++] = ner_feature_of_int(NER_T_SENTENCE_START, 0, detail);
   n += context_features(document, sentence, index, out + n);
   if (word_case != CASE_LOWER && word_case != CASE_NONE &&
-      ner_lexicon_contains(&(ner_lexicon){document->lower_words.items, document->lower_words.len,
-                                          NULL, 0},
-                           word->lower)) {
+      ner_lexicon_contains(&document->lower_set, word->lower)) {
     out[n++] = ner_feature_of_int(NER_T_IN_LOWER_CASE, 0, detail);
   }
   bool capitals_say_little = index == 0 || sentence->headline;
   if (capitals_say_little && word_case != CASE_LOWER && word_case != CASE_NONE &&
-      ner_lexicon_contains(&(ner_lexicon){document->name_words.items, document->name_words.len,
-                                          NULL, 0},
-                           word->lower)) {
+      ner_lexicon_contains(&document->name_set, word->lower)) {
     out[n++] = ner_feature_of_int(NER_T_NAME_ELSEWHERE, 0, detail);
   }
   if (sentence->headline) {

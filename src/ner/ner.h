@@ -41,6 +41,23 @@ static inline int ner_label_part(int label) {
 /* Whether LABEL may follow PREVIOUS (-1: sentence start) under BILOU. */
 bool ner_label_allowed(int previous, int label);
 
+/* Lexicon ***************************************************************/
+
+typedef struct ner_lexicon ner_lexicon;
+
+struct ner_lexicon {
+  const uint64_t *hashes; /* sorted hashes of lower-case forms */
+  size_t count;
+  uint64_t *slots;        /* the same as a hash set (ner_lexicon_index), or NULL */
+  size_t mask;
+};
+
+bool ner_lexicon_contains(const ner_lexicon *lexicon, uint64_t lower_hash);
+
+/* Build LEXICON's hash set, for look-ups in constant time. */
+int ner_lexicon_index(ner_lexicon *lexicon);
+void ner_lexicon_destroy(ner_lexicon *lexicon);
+
 /* Words: what the tagger sees of a token **********************************/
 
 typedef struct {
@@ -65,8 +82,9 @@ typedef struct {
   const char *text;
   VEC(ner_word) words;
   VEC(ner_sentence) sentences;
-  VEC(uint64_t) lower_words; /* sorted lower hashes of the words in lower case */
+  VEC(uint64_t) lower_words; /* lower hashes of the words in lower case */
   VEC(uint64_t) name_words;  /* ... of words capitalized inside a sentence (not a headline) */
+  ner_lexicon lower_set, name_set; /* the same as hash sets, for look-ups */
 } ner_document;
 
 void ner_document_destroy(ner_document *document);
@@ -146,20 +164,6 @@ size_t ner_position_features(const ner_document *document, const ner_sentence *s
 size_t ner_history_features(const ner_history *history, const char *text, const ner_word *word,
                             int previous, int previous2, ner_feature *out);
 
-/* Lexicon ***************************************************************/
-
-struct ner_lexicon {
-  const uint64_t *hashes; /* sorted hashes of lower-case forms */
-  size_t count;
-  uint64_t *slots;        /* the same as a hash set (ner_lexicon_index), or NULL */
-  size_t mask;
-};
-
-bool ner_lexicon_contains(const ner_lexicon *lexicon, uint64_t lower_hash);
-
-/* Build LEXICON's hash set, for look-ups in constant time. */
-int ner_lexicon_index(ner_lexicon *lexicon);
-void ner_lexicon_destroy(ner_lexicon *lexicon);
 
 /* Extended prediction history of one document ********************************/
 
