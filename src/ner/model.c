@@ -126,7 +126,7 @@ static int add_weights(model_file_writer *writer, const ner_model_data *data, co
   if (status == 0) {
     status = model_file_writer_add(writer, "FWGT", rows, s->kept_count * NER_LABELS * 2);
   }
-  ner_weights weights = {keys, rows, s->kept_count, NULL};
+  ner_weights weights = {keys, rows, s->kept_count, NULL, NULL};
   if (status == 0) status = add_vocabulary(writer, data, &weights, &header->vocabulary_count);
   ws_free(keys);
   ws_free(rows);
@@ -199,11 +199,16 @@ static bool ascending(const uint64_t *values, size_t count) {
 static int build_buckets(ner_weights *table) {
   size_t buckets = (size_t)1 << NER_BUCKET_BITS;
   table->buckets = ws_calloc(buckets + 1, sizeof(*table->buckets));
-  if (table->buckets == NULL) return WHOSAID_ENOMEM;
+  table->filter = ws_calloc(NER_FILTER_BITS / 64, sizeof(uint64_t));
+  if (table->buckets == NULL || table->filter == NULL) return WHOSAID_ENOMEM;
   size_t k = 0;
   for (size_t b = 0; b <= buckets; b++) {
     while (k < table->count && (table->keys[k] >> (64 - NER_BUCKET_BITS)) < b) k++;
     table->buckets[b] = (uint32_t)k;
+  }
+  for (size_t i = 0; i < table->count; i++) {
+    uint32_t bit = (uint32_t)(table->keys[i] >> 7) & (NER_FILTER_BITS - 1);
+    table->filter[bit / 64] |= (uint64_t)1 << (bit % 64);
   }
   return 0;
 }
@@ -289,6 +294,7 @@ void ner_model_free(ner_model *model) {
   if (model == NULL) return;
   gazetteer_free(model->gazetteer);
   ws_free(model->weights.buckets);
+  ws_free(model->weights.filter);
   ws_free(model->vocabulary_keys);
   ner_lexicon_destroy(&model->lexicon);
   model_file_close(model->file);

@@ -27,7 +27,14 @@ typedef struct {
   const int16_t *rows;
   size_t count;
   uint32_t *buckets;
+  /* One bit per hash value modulo NER_FILTER_BITS, set for the features the
+   * model knows (or NULL): most features of new text (word pairs never
+   * seen in training) are turned away here, in a table small enough to stay
+   * in the processor's cache, without touching the weights. */
+  uint64_t *filter;
 } ner_weights;
+
+#define NER_FILTER_BITS (1u << 21)
 
 const int16_t *ner_weights_find(const ner_weights *weights, ner_feature feature);
 

@@ -18,6 +18,10 @@ uint64_t ner_word_key(const char *text, const ner_word *word) {
 }
 
 const int16_t *ner_weights_find(const ner_weights *weights, ner_feature feature) {
+  if (weights->filter != NULL) {
+    uint32_t bit = (uint32_t)(feature >> 7) & (NER_FILTER_BITS - 1);
+    if (!(weights->filter[bit / 64] >> (bit % 64) & 1)) return NULL;
+  }
   size_t low = 0, high = weights->count;
   if (weights->buckets != NULL) {
     size_t bucket = (size_t)(feature >> (64 - NER_BUCKET_BITS));
