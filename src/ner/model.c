@@ -30,9 +30,7 @@ typedef struct {
 struct ner_model {
   model_file *file;
   ner_weights weights;
-  const ner_vocabulary_entry *vocabulary;
-  uint64_t *vocabulary_keys; /* the entries' keys, side by side for searching */
-  size_t vocabulary_count;
+  ner_vocabulary vocabulary;
   ner_lexicon lexicon;
   gazetteer *gazetteer;
 };
@@ -247,21 +245,17 @@ static int read_sections(ner_model *m, const char *path, whosaid_error *err) {
   if (status == 0 && !ascending(m->lexicon.hashes, m->lexicon.count)) {
     status = corrupt(err, path, "lexicon out of order: the file is damaged");
   }
-  m->vocabulary_count = header->vocabulary_count;
+  m->vocabulary.count = header->vocabulary_count;
   if (status == 0) {
-    status = section(m, "VOCB", m->vocabulary_count * sizeof(ner_vocabulary_entry),
-                     (const void **)&m->vocabulary, path, err);
+    status = section(m, "VOCB", m->vocabulary.count * sizeof(ner_vocabulary_entry),
+                     (const void **)&m->vocabulary.entries, path, err);
   }
-  if (status == 0) {
-    m->vocabulary_keys = ws_calloc(m->vocabulary_count + 1, sizeof(uint64_t));
-    if (m->vocabulary_keys == NULL) status = WHOSAID_ENOMEM;
-  }
-  for (size_t i = 0; status == 0 && i < m->vocabulary_count; i++) {
-    m->vocabulary_keys[i] = m->vocabulary[i].key;
-    if (i > 0 && m->vocabulary_keys[i - 1] >= m->vocabulary_keys[i]) {
+  for (size_t i = 1; status == 0 && i < m->vocabulary.count; i++) {
+    if (m->vocabulary.entries[i - 1].key >= m->vocabulary.entries[i].key) {
       status = corrupt(err, path, "vocabulary out of order: the file is damaged");
     }
   }
+  if (status == 0) status = ner_vocabulary_index(&m->vocabulary);
   return status == 0 ? ner_lexicon_index(&m->lexicon) : status;
 }
 
@@ -295,7 +289,7 @@ void ner_model_free(ner_model *model) {
   gazetteer_free(model->gazetteer);
   ws_free(model->weights.buckets);
   ws_free(model->weights.filter);
-  ws_free(model->vocabulary_keys);
+  ner_vocabulary_destroy(&model->vocabulary);
   ner_lexicon_destroy(&model->lexicon);
   model_file_close(model->file);
   ws_free(model);
@@ -319,7 +313,7 @@ typedef struct {
 
 /* Recently looked-up features, direct-mapped: the label and case features
  * and common affixes come back on almost every word. */
-#define MEMO_SIZE 16384
+#define MEMO_SIZE 4096
 typedef struct {
   ner_feature feature;
   const int16_t *row; /* NULL: the model does not know the feature */
@@ -351,8 +345,7 @@ static void add_memoized(tagger *t, const ner_feature *features, size_t count, i
 /* A frequent word's sums come precomputed with the model; others are
  * summed here. */
 static void fill_cached(tagger *t, const ner_word *word, uint64_t key, cached_word *entry) {
-  const ner_vocabulary_entry *known = ner_vocabulary_find(
-      t->model->vocabulary, t->model->vocabulary_keys, t->model->vocabulary_count, key);
+  const ner_vocabulary_entry *known = ner_vocabulary_find(&t->model->vocabulary, key);
   if (known != NULL) {
     memcpy(entry->sums, known->sums, sizeof(entry->sums));
     return;

@@ -61,9 +61,17 @@ typedef struct {
 int ner_vocabulary_build(const ner_weights *weights, const ner_lexicon *lexicon,
                          const ner_vocabulary_word *words, size_t count,
                          ner_vocabulary_entry **out, size_t *out_count);
-/* The entry of KEY among COUNT entries whose keys are KEYS, or NULL. */
-const ner_vocabulary_entry *ner_vocabulary_find(const ner_vocabulary_entry *entries,
-                                                const uint64_t *keys, size_t count, uint64_t key);
+/* A model's vocabulary, with a hash index over the entries' keys. */
+typedef struct {
+  const ner_vocabulary_entry *entries; /* sorted by key */
+  size_t count;
+  uint32_t *slots; /* entry index + 1 per slot; 0 marks an empty one */
+  size_t mask;
+} ner_vocabulary;
+
+int ner_vocabulary_index(ner_vocabulary *vocabulary);
+void ner_vocabulary_destroy(ner_vocabulary *vocabulary);
+const ner_vocabulary_entry *ner_vocabulary_find(const ner_vocabulary *vocabulary, uint64_t key);
 
 typedef struct {
   const uint64_t *hashes;    /* per feature */

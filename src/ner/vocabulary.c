@@ -77,16 +77,31 @@ int ner_vocabulary_build(const ner_weights *weights, const ner_lexicon *lexicon,
   return 0;
 }
 
-const ner_vocabulary_entry *ner_vocabulary_find(const ner_vocabulary_entry *entries,
-                                                const uint64_t *keys, size_t count, uint64_t key) {
-  size_t low = 0, high = count;
-  while (low < high) {
-    size_t middle = low + (high - low) / 2;
-    if (keys[middle] < key) {
-      low = middle + 1;
-    } else {
-      high = middle;
-    }
+int ner_vocabulary_index(ner_vocabulary *vocabulary) {
+  size_t capacity = 64;
+  while (capacity < 2 * vocabulary->count) capacity *= 2;
+  vocabulary->slots = ws_calloc(capacity, sizeof(*vocabulary->slots));
+  if (vocabulary->slots == NULL) return WHOSAID_ENOMEM;
+  vocabulary->mask = capacity - 1;
+  for (size_t i = 0; i < vocabulary->count; i++) {
+    size_t slot = (size_t)vocabulary->entries[i].key & vocabulary->mask;
+    while (vocabulary->slots[slot] != 0) slot = (slot + 1) & vocabulary->mask;
+    vocabulary->slots[slot] = (uint32_t)i + 1;
   }
-  return low < count && keys[low] == key ? &entries[low] : NULL;
+  return 0;
+}
+
+void ner_vocabulary_destroy(ner_vocabulary *vocabulary) {
+  ws_free(vocabulary->slots);
+  vocabulary->slots = NULL;
+}
+
+const ner_vocabulary_entry *ner_vocabulary_find(const ner_vocabulary *vocabulary, uint64_t key) {
+  if (vocabulary->slots == NULL) return NULL;
+  for (size_t slot = (size_t)key & vocabulary->mask; vocabulary->slots[slot] != 0;
+       slot = (slot + 1) & vocabulary->mask) {
+    const ner_vocabulary_entry *entry = &vocabulary->entries[vocabulary->slots[slot] - 1];
+    if (entry->key == key) return entry;
+  }
+  return NULL;
 }
