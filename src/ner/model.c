@@ -308,7 +308,8 @@ const gazetteer *ner_model_gazetteer(const ner_model *model) {
 /* The summed weights of a distinct word's own features, as seen from each
  * position around it (index: the tagged word's position minus its own, + 2). */
 typedef struct {
-  int32_t sums[NER_OFFSETS][NER_LABELS];
+  const int32_t (*sums)[NER_LABELS]; /* the vocabulary's, or OWN */
+  int32_t own[NER_OFFSETS][NER_LABELS];
 } cached_word;
 
 /* Recently looked-up features, direct-mapped: the label and case features
@@ -347,15 +348,16 @@ static void add_memoized(tagger *t, const ner_feature *features, size_t count, i
 static void fill_cached(tagger *t, const ner_word *word, uint64_t key, cached_word *entry) {
   const ner_vocabulary_entry *known = ner_vocabulary_find(&t->model->vocabulary, key);
   if (known != NULL) {
-    memcpy(entry->sums, known->sums, sizeof(entry->sums));
+    entry->sums = known->sums;
     return;
   }
   ner_feature features[NER_MAX_WORD_FEATURES];
-  memset(entry->sums, 0, sizeof(entry->sums));
+  memset(entry->own, 0, sizeof(entry->own));
   for (int offset = -2; offset <= 2; offset++) {
     size_t n = ner_word_features(t->document->text, word, offset, &t->model->lexicon, features);
-    add_memoized(t, features, n, entry->sums[offset + 2]);
+    add_memoized(t, features, n, entry->own[offset + 2]);
   }
+  entry->sums = (const int32_t(*)[NER_LABELS])entry->own;
 }
 
 static uint32_t cache_slot(tagger *t, const ner_word *word) {
