@@ -197,25 +197,57 @@ static size_t affixes(const char *lower, size_t length, ner_feature *out) {
   return n;
 }
 
-size_t ner_word_features(const char *text, const ner_word *word, int offset,
-                         const ner_lexicon *lexicon, ner_feature *out) {
-  char lower[MAX_NORMALIZED], form[MAX_NORMALIZED];
-  size_t lower_length = normalize(text, word, true, lower);
-  size_t shape_length = shape(text, word, form);
+/* What the word features are made of, computed once per word. */
+typedef struct {
+  char lower[MAX_NORMALIZED], shape[MAX_NORMALIZED], exact[MAX_NORMALIZED];
+  size_t lower_length, shape_length, exact_length;
+  uint64_t case_and_common;
+} word_forms;
+
+static void forms_of(const char *text, const ner_word *word, const ner_lexicon *lexicon,
+                     word_forms *forms) {
+  forms->lower_length = normalize(text, word, true, forms->lower);
+  forms->shape_length = shape(text, word, forms->shape);
+  forms->exact_length = normalize(text, word, false, forms->exact);
+  bool common = ner_lexicon_contains(lexicon, ner_hash_bytes(0, forms->lower,
+                                                              forms->lower_length));
+  forms->case_and_common = (uint64_t)(case_class(word) * 2 + common);
+}
+
+static size_t features_from(const word_forms *forms, const ner_word *word, int offset,
+                            ner_feature *out) {
   size_t n = 0;
-  out[n++] = ner_feature_of(NER_T_LOWER, offset, lower, lower_length);
-  out[n++] = ner_feature_of(NER_T_SHAPE, offset, form, shape_length);
+  out[n++] = ner_feature_of(NER_T_LOWER, offset, forms->lower, forms->lower_length);
+  out[n++] = ner_feature_of(NER_T_SHAPE, offset, forms->shape, forms->shape_length);
   if (offset < -1 || offset > 1) return n;
-  size_t exact = normalize(text, word, false, form);
-  out[n++] = ner_feature_of(NER_T_WORD, offset, form, exact);
-  int word_case = case_class(word);
-  bool common = ner_lexicon_contains(lexicon, ner_hash_bytes(0, lower, lower_length));
-  out[n++] = ner_feature_of_int(NER_T_CASE, offset, (uint64_t)(word_case * 2 + common));
+  out[n++] = ner_feature_of(NER_T_WORD, offset, forms->exact, forms->exact_length);
+  out[n++] = ner_feature_of_int(NER_T_CASE, offset, forms->case_and_common);
   if (offset != 0) return n;
   out[n++] = ner_feature_of_int(NER_T_KIND, 0, (uint64_t)word->kind * 64 + length_class(word));
   out[n++] = ner_feature_of_int(NER_T_BIAS, 0, 0);
-  n += affixes(lower, lower_length, out + n);
+  n += affixes(forms->lower, forms->lower_length, out + n);
   return n;
+}
+
+size_t ner_word_features(const char *text, const ner_word *word, int offset,
+                         const ner_lexicon *lexicon, ner_feature *out) {
+  word_forms forms;
+  forms_of(text, word, lexicon, &forms);
+  return features_from(&forms, word, offset, out);
+}
+
+size_t ner_word_features_all(const char *text, const ner_word *word,
+                             const ner_lexicon *lexicon,
+                             ner_feature out[NER_OFFSETS][NER_MAX_WORD_FEATURES],
+                             size_t counts[NER_OFFSETS]) {
+  word_forms forms;
+  forms_of(text, word, lexicon, &forms);
+  size_t total = 0;
+  for (int offset = -2; offset <= 2; offset++) {
+    counts[offset + 2] = features_from(&forms, word, offset, out[offset + 2]);
+    total += counts[offset + 2];
+  }
+  return total;
 }
 
 /* Position features ****************************************************/

@@ -351,12 +351,11 @@ static void fill_cached(tagger *t, const ner_word *word, uint64_t key, cached_wo
     entry->sums = known->sums;
     return;
   }
-  ner_feature features[NER_MAX_WORD_FEATURES];
+  ner_feature features[NER_OFFSETS][NER_MAX_WORD_FEATURES];
+  size_t counts[NER_OFFSETS];
+  ner_word_features_all(t->document->text, word, &t->model->lexicon, features, counts);
   memset(entry->own, 0, sizeof(entry->own));
-  for (int offset = -2; offset <= 2; offset++) {
-    size_t n = ner_word_features(t->document->text, word, offset, &t->model->lexicon, features);
-    add_memoized(t, features, n, entry->own[offset + 2]);
-  }
+  for (int k = 0; k < NER_OFFSETS; k++) add_memoized(t, features[k], counts[k], entry->own[k]);
   entry->sums = (const int32_t(*)[NER_LABELS])entry->own;
 }
 

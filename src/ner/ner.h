@@ -149,6 +149,13 @@ typedef uint64_t ner_feature;
 size_t ner_word_features(const char *text, const ner_word *word, int offset,
                          const ner_lexicon *lexicon, ner_feature *out);
 
+/* The same for all five offsets at once (OUT[offset + 2], COUNTS[offset +
+ * 2]), computing the word's forms once; returns the total. */
+size_t ner_word_features_all(const char *text, const ner_word *word,
+                             const ner_lexicon *lexicon,
+                             ner_feature out[NER_OFFSETS][NER_MAX_WORD_FEATURES],
+                             size_t counts[NER_OFFSETS]);
+
 #define NER_MAX_POSITION_FEATURES 40
 
 /* Features of word I of SENTENCE that depend on where it stands (sentence
