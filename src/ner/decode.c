@@ -16,12 +16,29 @@ bool ner_label_allowed(int previous, int label) {
   return label == 0 || part == NER_PART_B || part == NER_PART_U;
 }
 
+/* The labels allowed after PREVIOUS, as a bit mask. */
+static uint32_t allowed_after(int previous, bool last) {
+  uint32_t mask = 0;
+  int part = ner_label_part(previous);
+  if (previous > 0 && (part == NER_PART_B || part == NER_PART_I)) {
+    whosaid_entity_type type = (whosaid_entity_type)ner_label_type(previous);
+    mask = 1u << ner_label(type, NER_PART_L);
+    if (!last) mask |= 1u << ner_label(type, NER_PART_I);
+    return mask;
+  }
+  mask = 1u; /* O */
+  for (int type = 0; type < 4; type++) {
+    mask |= 1u << ner_label((whosaid_entity_type)type, NER_PART_U);
+    if (!last) mask |= 1u << ner_label((whosaid_entity_type)type, NER_PART_B);
+  }
+  return mask;
+}
+
 int ner_best_label(const float scores[NER_LABELS], int previous, bool last) {
+  uint32_t allowed = allowed_after(previous, last);
   int best = -1;
   for (int label = 0; label < NER_LABELS; label++) {
-    if (!ner_label_allowed(previous, label)) continue;
-    int part = ner_label_part(label);
-    if (last && (part == NER_PART_B || part == NER_PART_I)) continue;
+    if (!(allowed >> label & 1)) continue;
     if (best < 0 || scores[label] > scores[best]) best = label;
   }
   return best; /* never -1: O or an L is always allowed */

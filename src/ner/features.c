@@ -262,6 +262,7 @@ static bool is_function_word(const char *text, const ner_word *word) {
                {"at", 2},  {"to", 2},  {"for", 3}, {"by", 2},   {"and", 3},  {"or", 2},
                {"but", 3}, {"with", 4}, {"from", 4}, {"as", 2}, {"vs", 2},   {"is", 2}};
   size_t length = word->end - word->start;
+  if (length > 4 || text[word->start] < 'a') return false; /* capitalized: not one */
   for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
     if (words[i].length == length && memcmp(words[i].word, text + word->start, length) == 0) {
       return true;
