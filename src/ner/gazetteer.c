@@ -55,6 +55,7 @@ struct gazetteer {
   size_t slot_count; /* a power of two, or 0 before the first key */
   size_t used;
   size_t longest_key;
+  bool lower_starts; /* some entry starts with a lower-case ASCII letter */
 };
 
 /* Errors ******************************************************************/
@@ -231,6 +232,9 @@ static int add_entry(loader *l, size_t list, const char *line, size_t length, co
     snprintf(reason, sizeof(reason), "an entry of %zu tokens (at most %d)", count,
              GAZETTEER_MAX_TOKENS);
     return malformed(l->err, source, number, reason);
+  }
+  if (line[l->tokens.items[0].start] >= 'a' && line[l->tokens.items[0].start] <= 'z') {
+    l->g->lower_starts = true;
   }
   int status = add_keys(l->g, line, l->tokens.items, count, list, false);
   if (status == 0) status = add_keys(l->g, line, l->tokens.items, count, list, true);
@@ -553,6 +557,9 @@ void gazetteer_match(const gazetteer *g, const char *text, const text_token *tok
   if (g == NULL || g->slot_count == 0) return;
   size_t covered_until[GAZETTEER_MAX_LISTS] = {0};
   for (size_t at = 0; at < count; at++) {
+    /* Most words of a text start in lower case, and names do not. */
+    char first = text[tokens[at].start];
+    if (!g->lower_starts && first >= 'a' && first <= 'z') continue;
     longest best = {0, {0}};
     scan(g, text, tokens + at, count - at, false, &best);
     if (tokens[at].flags & WHOSAID_TOKEN_ALL_CAPS) {
