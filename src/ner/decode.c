@@ -16,22 +16,21 @@ bool ner_label_allowed(int previous, int label) {
   return label == 0 || part == NER_PART_B || part == NER_PART_U;
 }
 
+/* Outside an entity any O, B or U may come; at a sentence's end, O or U.
+ * With label = 1 + type * 4 + part: O is bit 0, B bits 1 5 9 13, U bits 4 8
+ * 12 16. */
+#define AFTER_CLOSED 0x13333u
+#define AFTER_CLOSED_LAST 0x11111u
+
 /* The labels allowed after PREVIOUS, as a bit mask. */
 static uint32_t allowed_after(int previous, bool last) {
-  uint32_t mask = 0;
   int part = ner_label_part(previous);
   if (previous > 0 && (part == NER_PART_B || part == NER_PART_I)) {
     whosaid_entity_type type = (whosaid_entity_type)ner_label_type(previous);
-    mask = 1u << ner_label(type, NER_PART_L);
-    if (!last) mask |= 1u << ner_label(type, NER_PART_I);
-    return mask;
+    uint32_t mask = 1u << ner_label(type, NER_PART_L); /* an open entity ends or goes on */
+    return last ? mask : mask | 1u << ner_label(type, NER_PART_I);
   }
-  mask = 1u; /* O */
-  for (int type = 0; type < 4; type++) {
-    mask |= 1u << ner_label((whosaid_entity_type)type, NER_PART_U);
-    if (!last) mask |= 1u << ner_label((whosaid_entity_type)type, NER_PART_B);
-  }
-  return mask;
+  return last ? AFTER_CLOSED_LAST : AFTER_CLOSED;
 }
 
 int ner_best_label(const float scores[NER_LABELS], int previous, bool last) {

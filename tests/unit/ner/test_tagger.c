@@ -152,6 +152,19 @@ TEST(bilou_constraints) {
   scores[b_per] = 5; /* best, but a sentence cannot end inside an entity */
   ASSERT(ner_best_label(scores, -1, true) != b_per);
   ASSERT_EQ(ner_best_label(scores, -1, false), b_per);
+  /* Every label wins when it scores highest, exactly when it may follow. */
+  for (int previous = -1; previous < NER_LABELS; previous++) {
+    for (int last = 0; last <= 1; last++) {
+      for (int label = 0; label < NER_LABELS; label++) {
+        float one[NER_LABELS] = {0};
+        one[label] = 1;
+        int part = ner_label_part(label);
+        bool may = ner_label_allowed(previous, label) &&
+                   !(last && (part == NER_PART_B || part == NER_PART_I));
+        ASSERT_EQ(ner_best_label(one, previous, last) == label, may);
+      }
+    }
+  }
 }
 
 int main(void) {
