@@ -307,9 +307,10 @@ const gazetteer *ner_model_gazetteer(const ner_model *model) {
 
 /* The summed weights of a distinct word's own features, as seen from each
  * position around it (index: the tagged word's position minus its own, + 2). */
+typedef int32_t word_sums[NER_OFFSETS][NER_LABELS];
+
 typedef struct {
-  const int32_t (*sums)[NER_LABELS]; /* the vocabulary's, or OWN */
-  int32_t own[NER_OFFSETS][NER_LABELS];
+  const int32_t (*sums)[NER_LABELS]; /* the vocabulary's, or the tagger's own */
 } cached_word;
 
 /* Recently looked-up features, direct-mapped: the label and case features
@@ -326,6 +327,8 @@ typedef struct {
   const ner_document *document;
   uint64_t *keys;     /* per slot; 0 marks an empty one (only these are zeroed) */
   cached_word *slots; /* per slot, filled when a word takes the slot */
+  word_sums *own;     /* sums of the words the vocabulary lacks, filled in order */
+  size_t own_count;
   size_t capacity, used;
   uint32_t *word_slots; /* per word of the current sentence */
   memo_entry *memo;
@@ -354,9 +357,11 @@ static void fill_cached(tagger *t, const ner_word *word, uint64_t key, cached_wo
   ner_feature features[NER_OFFSETS][NER_MAX_WORD_FEATURES];
   size_t counts[NER_OFFSETS];
   ner_word_features_all(t->document->text, word, &t->model->lexicon, features, counts);
-  memset(entry->own, 0, sizeof(entry->own));
-  for (int k = 0; k < NER_OFFSETS; k++) add_memoized(t, features[k], counts[k], entry->own[k]);
-  entry->sums = (const int32_t(*)[NER_LABELS])entry->own;
+  /* At most half the slots are in use (prepare_sentence), so OWN has room. */
+  int32_t(*sums)[NER_LABELS] = t->own[t->own_count++];
+  memset(sums, 0, sizeof(word_sums));
+  for (int k = 0; k < NER_OFFSETS; k++) add_memoized(t, features[k], counts[k], sums[k]);
+  entry->sums = (const int32_t(*)[NER_LABELS])sums;
 }
 
 static uint32_t cache_slot(tagger *t, const ner_word *word) {
@@ -376,6 +381,7 @@ static void prepare_sentence(tagger *t, const ner_sentence *sentence) {
   if (t->used + sentence->word_count > t->capacity / 2) {
     memset(t->keys, 0, t->capacity * sizeof(*t->keys));
     t->used = 0;
+    t->own_count = 0;
   }
   for (uint32_t i = 0; i < sentence->word_count; i++) {
     t->word_slots[i] = cache_slot(t, &t->document->words.items[sentence->first_word + i]);
@@ -421,13 +427,15 @@ int ner_model_tag(const ner_model *model, const ner_document *document, uint8_t 
               document,
               ws_calloc(capacity, sizeof(uint64_t)),
               ws_malloc(capacity * sizeof(cached_word)),
+              ws_malloc(capacity / 2 * sizeof(word_sums)),
+              0,
               capacity,
               0,
               ws_calloc(longest, sizeof(uint32_t)),
               ws_calloc(MEMO_SIZE, sizeof(memo_entry))};
   ner_history *history = NULL;
-  int status = t.keys && t.slots && t.word_slots && t.memo ? ner_history_new(&history)
-                                                           : WHOSAID_ENOMEM;
+  bool allocated = t.keys && t.slots && t.own && t.word_slots && t.memo;
+  int status = allocated ? ner_history_new(&history) : WHOSAID_ENOMEM;
   if (status == 0) {
     ner_scorer scorer = {&t, score_cached, NULL};
     status = ner_decode(document, &scorer, history, labels);
@@ -435,6 +443,7 @@ int ner_model_tag(const ner_model *model, const ner_document *document, uint8_t 
   ner_history_free(history);
   ws_free(t.keys);
   ws_free(t.slots);
+  ws_free(t.own);
   ws_free(t.word_slots);
   ws_free(t.memo);
   return status;
