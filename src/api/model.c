@@ -12,6 +12,7 @@
 #include "api/api.h"
 #include "core/alloc.h"
 #include "core/error.h"
+#include "core/file.h"
 
 #define CUES_FILE "cues.txt"
 #define NER_FILE "ner.bin"
@@ -32,31 +33,6 @@ static int check_path(const char *path, bool *is_directory, whosaid_error *err) 
   return 0;
 }
 
-/* Read a small data file whole into *DATA (freed by the caller). */
-static int read_data_file(const char *path, char **data, size_t *length, whosaid_error *err) {
-  FILE *file = fopen(path, "rb");
-  if (file == NULL) {
-    int status = errno == ENOENT ? WHOSAID_ENOENT : WHOSAID_EIO;
-    return ws_fail(err, status, "%s: %s", path, strerror(errno));
-  }
-  char *buffer = ws_malloc(MAX_DATA_FILE + 1);
-  if (buffer == NULL) {
-    fclose(file);
-    return WHOSAID_ENOMEM;
-  }
-  size_t n = fread(buffer, 1, MAX_DATA_FILE + 1, file);
-  int read_failed = ferror(file);
-  fclose(file);
-  if (read_failed || n > MAX_DATA_FILE) {
-    ws_free(buffer);
-    return ws_fail(err, read_failed ? WHOSAID_EIO : WHOSAID_EMODEL, "%s: %s", path,
-                read_failed ? "read error" : "larger than 1 MiB");
-  }
-  *data = buffer;
-  *length = n;
-  return 0;
-}
-
 static int load_cues(whosaid_model *model, whosaid_error *err) {
   size_t size = strlen(model->path) + sizeof("/" CUES_FILE);
   char *file = ws_malloc(size);
@@ -64,7 +40,7 @@ static int load_cues(whosaid_model *model, whosaid_error *err) {
   snprintf(file, size, "%s/%s", model->path, CUES_FILE);
   char *data = NULL;
   size_t length = 0;
-  int status = read_data_file(file, &data, &length, err);
+  int status = ws_read_file(file, MAX_DATA_FILE, &data, &length, err);
   if (status == 0) status = quote_cues_parse(data, length, file, &model->cues, err);
   ws_free(data);
   ws_free(file);

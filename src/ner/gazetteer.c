@@ -22,6 +22,7 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "core/file.h"
 #include "core/vec.h"
 
 #define INDEX_FILE "lists"
@@ -298,44 +299,13 @@ static char *path_join(const char *dir, const char *name, size_t length, const c
   return path;
 }
 
-static int system_error(whosaid_error *err, const char *path) {
-  int status = errno == ENOENT || errno == ENOTDIR ? WHOSAID_ENOENT : WHOSAID_EIO;
-  return ws_fail(err, status, "%s: %s", path, strerror(errno));
-}
-
-/* Read the file at PATH whole into *DATA (to be freed with ws_free). */
-static int read_file(const char *path, char **data, size_t *length, whosaid_error *err) {
-  FILE *file = fopen(path, "rb");
-  if (file == NULL) return system_error(err, path);
-  struct stat info;
-  int status = 0;
-  if (fstat(fileno(file), &info) != 0) {
-    status = system_error(err, path);
-  } else if (!S_ISREG(info.st_mode)) {
-    status = ws_fail(err, WHOSAID_EIO, "%s: not a regular file", path);
-  } else if ((uintmax_t)info.st_size > MAX_FILE_BYTES) {
-    status = malformed(err, path, 0, "larger than 4 MiB");
-  } else if ((*data = ws_malloc((size_t)info.st_size + 1)) == NULL) {
-    status = WHOSAID_ENOMEM;
-  } else {
-    *length = fread(*data, 1, (size_t)info.st_size, file);
-    if (*length != (size_t)info.st_size) {
-      status = ws_fail(err, WHOSAID_EIO, "%s: read error", path);
-      ws_free(*data);
-      *data = NULL;
-    }
-  }
-  fclose(file);
-  return status;
-}
-
 static int load_list_file(loader *l, const char *dir, size_t list) {
   const char *name = l->g->names[list];
   char *path = path_join(dir, name, strlen(name), LIST_SUFFIX);
   if (path == NULL) return WHOSAID_ENOMEM;
   char *data = NULL;
   size_t length = 0;
-  int status = read_file(path, &data, &length, l->err);
+  int status = ws_read_file(path, MAX_FILE_BYTES, &data, &length, l->err);
   if (status == 0) status = parse_list(l, list, data, length, path);
   ws_free(data);
   ws_free(path);
@@ -348,7 +318,7 @@ static int load_index(loader *l, const char *dir) {
   if (path == NULL) return WHOSAID_ENOMEM;
   char *data = NULL;
   size_t length = 0;
-  int status = read_file(path, &data, &length, l->err);
+  int status = ws_read_file(path, MAX_FILE_BYTES, &data, &length, l->err);
   line_reader r = {data, length, 0, 0};
   const char *line;
   size_t size;
@@ -359,6 +329,51 @@ static int load_index(loader *l, const char *dir) {
     if (status == 0 && size > 0) status = add_list(l, line, size, path, r.number);
   }
   if (status == 0 && l->g->list_count == 0) status = malformed(l->err, path, 0, "no lists");
+  ws_free(data);
+  ws_free(path);
+  return status;
+}
+
+/* The GAZT section (see gazetteer_write_blob) ********************************/
+
+static int append_sized(gazetteer_bytes *out, const char *data, size_t size) {
+  uint32_t length = (uint32_t)size;
+  if (VEC_RESERVE(out, sizeof(length) + size) != 0) return WHOSAID_ENOMEM;
+  memcpy(out->items + out->len, &length, sizeof(length));
+  memcpy(out->items + out->len + sizeof(length), data, size);
+  out->len += sizeof(length) + size;
+  return 0;
+}
+
+static int append_list(const char *dir, const char *name, size_t size, gazetteer_bytes *out,
+                       whosaid_error *err) {
+  char *path = path_join(dir, name, size, LIST_SUFFIX);
+  if (path == NULL) return WHOSAID_ENOMEM;
+  char *data = NULL;
+  size_t length = 0;
+  int status = ws_read_file(path, MAX_FILE_BYTES, &data, &length, err);
+  if (status == 0) status = append_sized(out, name, size);
+  if (status == 0) status = append_sized(out, data, length);
+  ws_free(data);
+  ws_free(path);
+  return status;
+}
+
+int gazetteer_write_blob(const char *dir, gazetteer_bytes *out, whosaid_error *err) {
+  char *path = path_join(dir, INDEX_FILE, strlen(INDEX_FILE), "");
+  if (path == NULL) return WHOSAID_ENOMEM;
+  char *data = NULL;
+  size_t length = 0;
+  int status = ws_read_file(path, MAX_FILE_BYTES, &data, &length, err);
+  line_reader r = {data, length, 0, 0};
+  const char *line;
+  size_t size;
+  while (status == 0 && next_line(&r, &line, &size)) {
+    const char *problem = check_line(line, size);
+    if (problem != NULL) status = malformed(err, path, r.number, problem);
+    trim(&line, &size);
+    if (status == 0 && size > 0) status = append_list(dir, line, size, out, err);
+  }
   ws_free(data);
   ws_free(path);
   return status;

@@ -30,6 +30,11 @@ typedef struct gazetteer gazetteer;
 int gazetteer_load(const char *dir, gazetteer **out, whosaid_error *err);
 void gazetteer_free(gazetteer *gazetteer);
 
+/* The lists of DIR as a tagger model's GAZT section: per list (in the order
+ * of DIR/lists), u32 name length, name, u32 text length, text. */
+typedef VEC(char) gazetteer_bytes;
+int gazetteer_write_blob(const char *dir, gazetteer_bytes *out, whosaid_error *err);
+
 /* Load lists from the GAZT section of a tagger model (see ner/model.h): per
  * list, u32 name length, name, u32 text length, text. NAME names the model
  * file in error messages. */

@@ -38,7 +38,7 @@ struct ner_model {
 
 /* Saving ******************************************************************/
 
-typedef ner_byte_vec byte_vec;
+typedef gazetteer_bytes byte_vec;
 
 static float row_peak(const float *row) {
   float peak = 0;
@@ -154,7 +154,7 @@ int ner_model_save(const char *path, const ner_model_data *data, whosaid_error *
   model_file_writer *writer = NULL;
   int status = select_features(data, data->prune, &kept);
   if (status == 0 && data->gazetteer_dir != NULL) {
-    status = ner_gazetteer_blob(data->gazetteer_dir, &blob, err);
+    status = gazetteer_write_blob(data->gazetteer_dir, &blob, err);
   }
   if (status == 0) status = model_file_writer_new(&writer);
   if (status == 0) status = add_sections(writer, data, &kept, &blob);
@@ -446,56 +446,5 @@ int ner_model_tag(const ner_model *model, const ner_document *document, uint8_t 
   ws_free(t.own);
   ws_free(t.word_slots);
   ws_free(t.memo);
-  return status;
-}
-
-/* The gazetteer section ************************************************************/
-
-static int append(byte_vec *out, const void *data, size_t size) {
-  if (VEC_RESERVE(out, size) != 0) return WHOSAID_ENOMEM;
-  memcpy(out->items + out->len, data, size);
-  out->len += size;
-  return 0;
-}
-
-static int append_sized(byte_vec *out, const char *data, size_t size) {
-  uint32_t length = (uint32_t)size;
-  int status = append(out, &length, sizeof(length));
-  return status != 0 ? status : append(out, data, size);
-}
-
-static int read_whole(const char *path, byte_vec *out, whosaid_error *err) {
-  FILE *file = fopen(path, "rb");
-  if (file == NULL) return corrupt(err, path, "cannot read the gazetteer list");
-  char chunk[65536];
-  size_t n;
-  int status = 0;
-  while (status == 0 && (n = fread(chunk, 1, sizeof(chunk), file)) > 0) {
-    status = append(out, chunk, n);
-  }
-  fclose(file);
-  return status;
-}
-
-int ner_gazetteer_blob(const char *dir, byte_vec *out, whosaid_error *err) {
-  char path[4096];
-  byte_vec names = VEC_INIT, text = VEC_INIT;
-  snprintf(path, sizeof(path), "%s/lists", dir);
-  int status = read_whole(path, &names, err);
-  if (status == 0) status = VEC_PUSH(&names, '\0');
-  for (char *line = names.items, *next; status == 0 && line && *line; line = next) {
-    next = strchr(line, '\n');
-    if (next) *next++ = '\0';
-    size_t length = strcspn(line, "\r");
-    if (length == 0 || line[0] == '#') continue;
-    line[length] = '\0';
-    snprintf(path, sizeof(path), "%s/%s.txt", dir, line);
-    text.len = 0;
-    status = read_whole(path, &text, err);
-    if (status == 0) status = append_sized(out, line, length);
-    if (status == 0) status = append_sized(out, text.items ? text.items : "", text.len);
-  }
-  VEC_FREE(&names);
-  VEC_FREE(&text);
   return status;
 }

@@ -99,8 +99,5 @@ const gazetteer *ner_model_gazetteer(const ner_model *model);
 /* Label every word of DOCUMENT (built with ner_model_gazetteer's lists). */
 int ner_model_tag(const ner_model *model, const ner_document *document, uint8_t *labels);
 
-/* Read a gazetteer directory into the GAZT section format (for saving). */
-typedef VEC(char) ner_byte_vec;
-int ner_gazetteer_blob(const char *dir, ner_byte_vec *out, whosaid_error *err);
 
 #endif
