@@ -155,26 +155,13 @@ void ner_lexicon_destroy(ner_lexicon *lexicon) {
 }
 
 bool ner_lexicon_contains(const ner_lexicon *lexicon, uint64_t lower_hash) {
-  if (lexicon == NULL) return false;
-  if (lexicon->slots != NULL) {
-    uint64_t key = lower_hash | 1;
-    size_t slot = (size_t)key & lexicon->mask;
-    while (lexicon->slots[slot] != 0) {
-      if (lexicon->slots[slot] == key) return true;
-      slot = (slot + 1) & lexicon->mask;
-    }
-    return false;
+  if (lexicon == NULL || lexicon->slots == NULL) return false;
+  uint64_t key = lower_hash | 1;
+  for (size_t slot = (size_t)key & lexicon->mask; lexicon->slots[slot] != 0;
+       slot = (slot + 1) & lexicon->mask) {
+    if (lexicon->slots[slot] == key) return true;
   }
-  size_t low = 0, high = lexicon->count;
-  while (low < high) {
-    size_t middle = low + (high - low) / 2;
-    if (lexicon->hashes[middle] < lower_hash) {
-      low = middle + 1;
-    } else {
-      high = middle;
-    }
-  }
-  return low < lexicon->count && lexicon->hashes[low] == lower_hash;
+  return false;
 }
 
 /* Word features ***************************************************************/

@@ -303,6 +303,16 @@ const gazetteer *ner_model_gazetteer(const ner_model *model) {
   return model->gazetteer;
 }
 
+const ner_vocabulary_entry *ner_model_known_word(const ner_model *model, const char *text,
+                                                 const ner_word *word) {
+  return ner_vocabulary_find(&model->vocabulary, ner_word_key(text, word));
+}
+
+void ner_model_word_sums(const ner_model *model, const char *text, const ner_word *word,
+                         int32_t sums[NER_OFFSETS][NER_LABELS]) {
+  ner_word_sums(&model->weights, &model->lexicon, text, word, sums);
+}
+
 /* Tagging ******************************************************************/
 
 /* The summed weights of a distinct word's own features, as seen from each

@@ -96,6 +96,14 @@ void ner_model_free(ner_model *model);
 size_t ner_model_feature_count(const ner_model *model);
 const gazetteer *ner_model_gazetteer(const ner_model *model);
 
+/* The vocabulary's precomputed sums for WORD, or NULL when it has none;
+ * and the same sums computed from the model's weights (for checking that
+ * the two agree). */
+const ner_vocabulary_entry *ner_model_known_word(const ner_model *model, const char *text,
+                                                 const ner_word *word);
+void ner_model_word_sums(const ner_model *model, const char *text, const ner_word *word,
+                         int32_t sums[NER_OFFSETS][NER_LABELS]);
+
 /* Label every word of DOCUMENT (built with ner_model_gazetteer's lists). */
 int ner_model_tag(const ner_model *model, const ner_document *document, uint8_t *labels);
 

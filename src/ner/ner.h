@@ -45,10 +45,12 @@ bool ner_label_allowed(int previous, int label);
 
 typedef struct ner_lexicon ner_lexicon;
 
+/* A set of lower-case forms (their hashes). Look-ups need the hash set
+ * that ner_lexicon_index builds; until then the set is empty. */
 struct ner_lexicon {
-  const uint64_t *hashes; /* sorted hashes of lower-case forms */
+  const uint64_t *hashes; /* the members (sorted in a model file, so that it is stable) */
   size_t count;
-  uint64_t *slots;        /* the same as a hash set (ner_lexicon_index), or NULL */
+  uint64_t *slots;        /* the hash set, or NULL */
   size_t mask;
 };
 

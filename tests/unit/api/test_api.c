@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "test.h"
+#include "test_alloc.h"
 #include "whosaid.h"
 
 static const char article[] =
@@ -215,43 +216,25 @@ TEST(nul_bytes_and_invalid_utf8_keep_offsets) {
   whosaid_doc_free(doc);
 }
 
-/* An allocator that fails the Nth allocation and counts live blocks. */
-static long allocations_left;
-static long live_blocks;
-
-static void *failing_malloc(size_t size) {
-  if (allocations_left-- == 0) return NULL;
-  void *p = malloc(size);
-  if (p != NULL) live_blocks++;
-  return p;
-}
-
-static void *failing_realloc(void *ptr, size_t size) {
-  if (allocations_left-- == 0) return NULL;
-  void *p = realloc(ptr, size);
-  if (p != NULL && ptr == NULL) live_blocks++;
-  return p;
-}
-
-static void counting_free(void *ptr) {
-  if (ptr != NULL) live_blocks--;
-  free(ptr);
+/* Run with allocation N failing (1-based; 0: none), counting from zero. */
+static void fail_allocation(size_t n) {
+  allocation_count = 0;
+  failing_allocation = n;
 }
 
 TEST(every_failed_allocation_is_reported_and_leaks_nothing) {
-  whosaid_allocator failing = {failing_malloc, failing_realloc, counting_free};
-  whosaid_set_allocator(&failing);
-  allocations_left = -1;
+  whosaid_set_allocator(&counting);
+  fail_allocation(0);
   live_blocks = 0;
   whosaid_model *model = NULL;
   ASSERT_OK(whosaid_model_load(WHOSAID_MODEL_DIR, &model, NULL));
   long model_blocks = live_blocks;
   int failures = 0;
-  for (long n = 0;; n++) {
-    allocations_left = n;
+  for (size_t n = 1;; n++) {
+    fail_allocation(n);
     whosaid_doc *doc = NULL;
     int status = whosaid_analyze(model, article, strlen(article), &doc);
-    allocations_left = -1;
+    fail_allocation(0);
     if (status == 0) {
       ASSERT_EQ(whosaid_doc_quote_count(doc), 2); /* the model still works */
       whosaid_doc_free(doc);
@@ -263,11 +246,11 @@ TEST(every_failed_allocation_is_reported_and_leaks_nothing) {
     ASSERT_EQ(live_blocks, model_blocks);
   }
   ASSERT(failures > 3);
-  for (long n = 0;; n++) {
-    allocations_left = n;
+  for (size_t n = 1;; n++) {
+    fail_allocation(n);
     whosaid_model *other = NULL;
     int status = whosaid_model_load(WHOSAID_MODEL_DIR, &other, NULL);
-    allocations_left = -1;
+    fail_allocation(0);
     if (status == 0) {
       whosaid_model_free(other);
       break;
