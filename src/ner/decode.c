@@ -43,8 +43,36 @@ int ner_best_label(const float scores[NER_LABELS], int previous, bool last) {
   return best; /* never -1: O or an L is always allowed */
 }
 
+/* Title Case makes every word of a headline look like a name. A headline's
+ * word that is an ordinary word (the document writes it in lower case, or
+ * training text did) and that the document never capitalizes inside a
+ * sentence stays outside any entity: "Drop Huawei Or Intelligence Sharing
+ * Blocked" has one name, Huawei. A gazetteer match is left to the model. */
+static bool ordinary_headline_word(const ner_document *document, const ner_word *word,
+                                   const ner_lexicon *common) {
+  if (!(word->flags & (WHOSAID_TOKEN_CAPITALIZED | WHOSAID_TOKEN_ALL_CAPS))) return false;
+  if (word->gazetteer != 0 || ner_lexicon_contains(&document->name_set, word->lower)) return false;
+  return ner_lexicon_contains(&document->lower_set, word->lower) ||
+         ner_lexicon_contains(common, word->lower);
+}
+
+/* Words that no entity contains: double quotation marks (never inside a
+ * name in the training data; a single one can be the ' of "Lord 's"), and
+ * the ordinary words of a Title Case headline. Only a document's first
+ * sentence counts as its headline here: lines of names (captions, sports
+ * tables) look like Title Case too. */
+static bool outside_entities(const ner_document *document, const ner_sentence *sentence,
+                             uint32_t index, const ner_lexicon *common) {
+  if (common == NULL || index >= sentence->word_count) return false;
+  const ner_word *word = &document->words.items[sentence->first_word + index];
+  if (word->kind == WHOSAID_TOKEN_QUOTE && (word->flags & WHOSAID_TOKEN_QUOTE_DOUBLE)) return true;
+  return sentence == &document->sentences.items[0] && sentence->headline == 1 &&
+         ordinary_headline_word(document, word, common);
+}
+
 static int decode_sentence(const ner_document *document, const ner_sentence *sentence,
-                           const ner_scorer *scorer, ner_history *history, uint8_t *labels) {
+                           const ner_lexicon *common, const ner_scorer *scorer,
+                           ner_history *history, uint8_t *labels) {
   int previous = -1, previous2 = -1;
   for (uint32_t i = 0; i < sentence->word_count; i++) {
     uint32_t word = sentence->first_word + i;
@@ -53,7 +81,12 @@ static int decode_sentence(const ner_document *document, const ner_sentence *sen
                                         previous, previous2, features);
     float scores[NER_LABELS] = {0};
     scorer->score(scorer->context, document, sentence, i, features, count, scores);
-    int label = ner_best_label(scores, previous, i + 1 == sentence->word_count);
+    /* An entity ends before a word that must stay outside. */
+    bool last = i + 1 == sentence->word_count ||
+                outside_entities(document, sentence, i + 1, common);
+    int label = outside_entities(document, sentence, i, common)
+                    ? 0
+                    : ner_best_label(scores, previous, last);
     if (scorer->observe != NULL) {
       scorer->observe(scorer->context, word, previous, label, features, count);
     }
@@ -69,14 +102,14 @@ static int decode_sentence(const ner_document *document, const ner_sentence *sen
 /* Headlines go last: their capitals say little, so they are better tagged
  * with what the body of the document said about the same words (the
  * history) than the other way round. */
-int ner_decode(const ner_document *document, const ner_scorer *scorer, ner_history *history,
-               uint8_t *labels) {
+int ner_decode(const ner_document *document, const ner_lexicon *common,
+               const ner_scorer *scorer, ner_history *history, uint8_t *labels) {
   ner_history_clear(history);
   for (int headlines = 0; headlines <= 1; headlines++) {
     for (size_t s = 0; s < document->sentences.len; s++) {
       const ner_sentence *sentence = &document->sentences.items[s];
       if ((sentence->headline != 0) != headlines) continue;
-      int status = decode_sentence(document, sentence, scorer, history, labels);
+      int status = decode_sentence(document, sentence, common, scorer, history, labels);
       if (status != 0) return status;
     }
   }

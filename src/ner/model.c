@@ -448,7 +448,7 @@ int ner_model_tag(const ner_model *model, const ner_document *document, uint8_t 
   int status = allocated ? ner_history_new(&history) : WHOSAID_ENOMEM;
   if (status == 0) {
     ner_scorer scorer = {&t, score_cached, NULL};
-    status = ner_decode(document, &scorer, history, labels);
+    status = ner_decode(document, &model->lexicon, &scorer, history, labels);
   }
   ner_history_free(history);
   ws_free(t.keys);

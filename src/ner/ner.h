@@ -197,9 +197,11 @@ typedef struct {
 } ner_scorer;
 
 /* Label every word of DOCUMENT into LABELS (one per word), clearing and
- * filling HISTORY as it goes. */
-int ner_decode(const ner_document *document, const ner_scorer *scorer, ner_history *history,
-               uint8_t *labels);
+ * filling HISTORY as it goes. COMMON holds the lower-case forms of common
+ * words, which a Title Case headline capitalizes; NULL decodes without the
+ * hard constraints (words that stay outside entities), as training does. */
+int ner_decode(const ner_document *document, const ner_lexicon *common,
+               const ner_scorer *scorer, ner_history *history, uint8_t *labels);
 
 /* The best label allowed after PREVIOUS (LAST: the sentence's last word). */
 int ner_best_label(const float scores[NER_LABELS], int previous, bool last);

@@ -3,6 +3,7 @@ small hand-made file, eval-ner's figures and conlleval output, the
 shipped model's F1 on CoNLL-2003 dev (a regression guard, skipped where the
 shared data is absent), and entities in analyze's output."""
 
+import json
 import os
 import re
 import sys
@@ -12,6 +13,7 @@ import cli_support  # noqa: E402
 from cli_support import EXIT_OK, EXIT_USAGE, EXIT_INPUT, run  # noqa: E402
 
 DEV = os.path.join(cli_support.shared_dir(), 'data', 'conll2003', 'dev.conll')
+SEED = os.path.join(cli_support.shared_dir(), 'data', 'seed', 'pompeo-huawei')
 
 FIXTURE = """-DOCSTART- -X- O O
 
@@ -104,8 +106,27 @@ class Capitals(cli_support.CliTestCase):
         self.assertIn(('German', 'MISC'), found)
         self.assertNotIn('Minister', {name for name, _ in found})
 
+    def test_a_title_case_headline_keeps_its_ordinary_words_out(self):
+        text = ('Minister Warns Berlin: Drop Huawei Or Trade Deal Blocked\n\n'
+                'The minister said the trade deal would be blocked unless Berlin dropped '
+                'Huawei, the Chinese telecoms company, or limited its role.\n')
+        path = self.write_file('headline.txt', text.encode())
+        headline_end = text.index('\n')
+        in_headline = {(e['text'], e['type']) for e in self.analyze_json(path)['entities']
+                       if e['end'] <= headline_end}
+        # The body writes these in lower case (and never capitalizes them).
+        for word in ('Or', 'Trade', 'Deal', 'Blocked'):
+            self.assertFalse(any(word in name.split() for name, _ in in_headline),
+                             (word, in_headline))
 
-class ShippedModelOnDev(cli_support.CliTestCase):
+    def test_quotation_marks_are_never_part_of_a_name(self):
+        text = ('Critics blamed the "Open Door" policy and "Project Fear" for it.\n')
+        path = self.write_file('quotes.txt', text.encode())
+        for entity in self.analyze_json(path)['entities']:
+            self.assertNotIn('"', entity['text'], entity)
+
+
+class ShippedModelOnSharedData(cli_support.CliTestCase):
 
     def test_dev_f1_stays_above_90(self):
         if not os.path.isfile(DEV):
@@ -115,6 +136,17 @@ class ShippedModelOnDev(cli_support.CliTestCase):
         output = result.stdout.decode()
         self.assertIn('processed 51362 tokens with 5942 phrases', output)
         self.assertGreaterEqual(overall_f1(output), 90.0, output)
+
+    def test_seed_article_entity_f1_stays_above_88(self):
+        if not os.path.isfile(SEED + '.json'):
+            self.skipTest('the seed article is absent: no %s.json' % SEED)
+        with open(SEED + '.json', encoding='utf-8') as file:
+            gold = {(e['start'], e['end'], e['type']) for e in json.load(file)['entities']}
+        found = {(e['start'], e['end'], e['type'])
+                 for e in self.analyze_json(SEED + '.txt')['entities']}
+        correct = len(gold & found)
+        f1 = 200.0 * correct / (len(gold) + len(found))
+        self.assertGreaterEqual(f1, 88.0, sorted(found - gold))
 
 
 if __name__ == '__main__':

@@ -4,13 +4,12 @@
  * the longest entry of each list, in headlines' capitals too, never across
  * punctuation the entry lacks; every malformed list is an error naming its
  * file and line; out of memory at each allocation of loading is reported
- * and leaks nothing. Last, load time and match speed are printed.
+ * and leaks nothing. (Load time and match speed: bench/bench_gazetteer.)
  */
 #include <dirent.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "ner/gazetteer.h"
@@ -122,11 +121,13 @@ TEST(repository_lists_load) {
   whosaid_error err;
   int status = gazetteer_load(REPOSITORY_LISTS, &repository, &err);
   if (status != 0) TEST_FAIL_("%s", err.message);
-  ASSERT_EQ(gazetteer_list_count(repository), 7);
+  ASSERT_EQ(gazetteer_list_count(repository), 9);
   ASSERT_STR_EQ(gazetteer_list_name(repository, 0), "loc.country");
   ASSERT_STR_EQ(gazetteer_list_name(repository, 5), "misc.language");
   ASSERT_STR_EQ(gazetteer_list_name(repository, 6), "loc.region");
-  ASSERT(gazetteer_list_name(repository, 7) == NULL);
+  ASSERT_STR_EQ(gazetteer_list_name(repository, 7), "role.title");
+  ASSERT_STR_EQ(gazetteer_list_name(repository, 8), "org.company");
+  ASSERT(gazetteer_list_name(repository, 9) == NULL);
   ASSERT(gazetteer_entry_count(repository) > 5000);
 }
 
@@ -148,6 +149,12 @@ TEST(repository_lists_hold_the_common_names) {
   ASSERT(is_entry(repository, "misc.nationality", "European"));
   ASSERT(is_entry(repository, "misc.nationality", "Americans"));
   ASSERT(is_entry(repository, "misc.language", "English"));
+  ASSERT(is_entry(repository, "role.title", "Foreign Minister"));
+  ASSERT(is_entry(repository, "role.title", "Secretary of State"));
+  ASSERT(is_entry(repository, "role.title", "Ambassador"));
+  ASSERT(is_entry(repository, "org.company", "Huawei"));           /* "Huawei Technologies Co., Ltd." */
+  ASSERT(is_entry(repository, "org.company", "Huawei Technologies"));
+  ASSERT(!is_entry(repository, "org.company", "Apple"));           /* the word "apple" */
   ASSERT(!is_entry(repository, "loc.subdivision", "Reading")); /* a common word */
   ASSERT(!is_entry(repository, "loc.country", "German"));
 }
@@ -423,60 +430,6 @@ TEST(every_allocation_failure_is_reported_and_leaks_nothing) {
   fprintf(stderr, "  %zu allocation failures, each reported, nothing leaked\n", failures);
 }
 
-/* Speed (printed, not checked) ********************************************/
-
-static double now_seconds(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-/* The example article repeated to about SIZE bytes, or NULL. */
-static char *news_text(size_t size, size_t *length) {
-  FILE *file = fopen(WHOSAID_SOURCE_DIR "/examples/pompeo-huawei.txt", "rb");
-  if (file == NULL) return NULL;
-  char article[8192];
-  size_t n = fread(article, 1, sizeof(article) - 2, file);
-  fclose(file);
-  article[n++] = '\n', article[n++] = '\n';
-  char *text = malloc(size + n);
-  for (*length = 0; text != NULL && *length < size; *length += n) {
-    memcpy(text + *length, article, n);
-  }
-  return text;
-}
-
-TEST(speed) {
-  double start = now_seconds();
-  int loads = 5;
-  for (int i = 0; i < loads; i++) {
-    gazetteer *g = NULL;
-    ASSERT_OK(gazetteer_load(REPOSITORY_LISTS, &g, NULL));
-    gazetteer_free(g);
-  }
-  double load_ms = (now_seconds() - start) / loads * 1e3;
-  size_t length = 0;
-  char *text = news_text(4u << 20, &length);
-  ASSERT_NOT_NULL(text);
-  text_token_vec tokens = VEC_INIT;
-  uint32_t *matches = NULL;
-  if (text_tokenize(text, length, &tokens) == 0) matches = malloc(tokens.len * sizeof(*matches));
-  if (matches != NULL) {
-    double best = 1e9;
-    for (int run = 0; run < 3; run++) {
-      start = now_seconds();
-      gazetteer_match(repository, text, tokens.items, tokens.len, matches);
-      double seconds = now_seconds() - start;
-      if (seconds < best) best = seconds;
-    }
-    fprintf(stderr, "  load %.1f ms (%zu entries); match %.0f MB/s (%.1f M tokens/s)\n", load_ms,
-            gazetteer_entry_count(repository), length / best / 1e6, tokens.len / best / 1e6);
-  }
-  free(matches);
-  VEC_FREE(&tokens);
-  free(text);
-}
-
 int main(void) {
   if (!make_test_dir()) {
     perror("mkdtemp");
@@ -496,7 +449,6 @@ int main(void) {
   RUN(malformed_index);
   RUN(lists_from_a_model_section);
   RUN(every_allocation_failure_is_reported_and_leaks_nothing);
-  RUN(speed);
   gazetteer_free(repository);
   clear_test_dir();
   rmdir(test_dir);

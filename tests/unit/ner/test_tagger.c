@@ -4,6 +4,7 @@
  * and tagging with it.
  */
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "ner/conll.h"
@@ -187,6 +188,89 @@ TEST(bilou_constraints) {
   }
 }
 
+/* Hard constraints of decoding ********************************************/
+
+/* A scorer that wants every word in one long organisation. */
+static void score_everything_an_org(void *context, const ner_document *document,
+                                    const ner_sentence *sentence, uint32_t index,
+                                    const ner_feature *history, size_t history_count,
+                                    float scores[NER_LABELS]) {
+  (void)context, (void)document, (void)sentence, (void)index, (void)history, (void)history_count;
+  scores[ner_label(WHOSAID_ENTITY_ORG, NER_PART_B)] = 3;
+  scores[ner_label(WHOSAID_ENTITY_ORG, NER_PART_I)] = 3;
+  scores[ner_label(WHOSAID_ENTITY_ORG, NER_PART_L)] = 2;
+  scores[ner_label(WHOSAID_ENTITY_ORG, NER_PART_U)] = 1;
+}
+
+/* The labels decode gives TEXT's words under that scorer, as one letter per
+ * word: O, or B I L U; COMMON as for ner_decode. */
+static void decode_text(const char *text, const ner_lexicon *common, char *out, size_t room) {
+  size_t length = strlen(text);
+  text_token_vec tokens = VEC_INIT;
+  text_paragraph_vec paragraphs = VEC_INIT;
+  text_sentence_vec sentences = VEC_INIT;
+  ner_document document = {0};
+  ner_history *history = NULL;
+  uint8_t labels[256];
+  out[0] = '\0';
+  if (text_tokenize(text, length, &tokens) != 0 || tokens.len > sizeof(labels) ||
+      text_find_paragraphs(text, length, &paragraphs) != 0 ||
+      text_split_sentences(text, length, tokens.items, tokens.len, paragraphs.items,
+                           paragraphs.len, &sentences) != 0 ||
+      ner_document_from_tokens(&document, text, tokens.items, sentences.items, sentences.len,
+                               NULL) != 0 ||
+      ner_history_new(&history) != 0) {
+    goto done;
+  }
+  ner_scorer scorer = {NULL, score_everything_an_org, NULL};
+  if (ner_decode(&document, common, &scorer, history, labels) != 0) goto done;
+  size_t n = 0;
+  for (size_t w = 0; w < document.words.len && n + 1 < room; w++) {
+    out[n++] = labels[w] == 0 ? 'O' : "BILU"[ner_label_part(labels[w])];
+  }
+  out[n] = '\0';
+done:
+  ner_history_free(history);
+  ner_document_destroy(&document);
+  VEC_FREE(&sentences);
+  VEC_FREE(&paragraphs);
+  VEC_FREE(&tokens);
+}
+
+TEST(quotation_marks_stay_outside_entities) {
+  ner_lexicon none = {0};
+  char labels[64];
+  decode_text("Ask \"Acme Corp\" now", &none, labels, sizeof(labels));
+  ASSERT_STR_EQ(labels, "UOBLOU"); /* O at each ", so the entities end before it */
+  decode_text("Ask \"Acme Corp\" now", NULL, labels, sizeof(labels));
+  ASSERT_STR_EQ(labels, "BIIIIL"); /* training decodes without the constraint */
+  decode_text("Lord's", &none, labels, sizeof(labels));
+  ASSERT_STR_EQ(labels, "BL"); /* the clitic 's may be part of a name */
+}
+
+TEST(ordinary_words_of_a_title_case_headline_stay_outside) {
+  /* "talks" and "fail" are in lower case in the body; "Acme" and "Zorb" are not. */
+  static const char text[] = "Acme Warns Zorb Talks Fail\n\n"
+                             "The talks may fail, Acme said of Zorb on Monday.\n";
+  uint64_t common_words[1] = {0};
+  ner_lexicon common = {common_words, 0, NULL, 0};
+  char labels[64];
+  decode_text(text, &common, labels, sizeof(labels));
+  ASSERT_EQ(strncmp(labels, "BILOO", 5), 0); /* "Warns" unknown here: left to the model */
+  /* Known as a common word (training text writes it in lower case), "warns" is out too. */
+  ner_word warns = {5, 10, WHOSAID_TOKEN_WORD, WHOSAID_TOKEN_CAPITALIZED, 0, 0, 0};
+  common_words[0] = ner_hash_lower(text, &warns);
+  common.count = 1;
+  ASSERT_OK(ner_lexicon_index(&common));
+  decode_text(text, &common, labels, sizeof(labels));
+  ASSERT_EQ(strncmp(labels, "UOUOO", 5), 0);
+  ner_lexicon_destroy(&common);
+  /* The same words in a later sentence are left to the model. */
+  decode_text("Monday.\n\nAcme Warns Zorb Talks Fail\n\nThe talks may fail.\n", &common, labels,
+              sizeof(labels));
+  ASSERT_EQ(strncmp(labels + 2, "BIIIL", 5), 0);
+}
+
 int main(void) {
   if (mkdtemp(directory) == NULL) return 1;
   snprintf(data_path, sizeof(data_path), "%s/fixture.conll", directory);
@@ -199,6 +283,8 @@ int main(void) {
   RUN(damaged_models_are_rejected);
   RUN(container_without_a_tagger_or_of_another_version);
   RUN(bilou_constraints);
+  RUN(quotation_marks_stay_outside_entities);
+  RUN(ordinary_words_of_a_title_case_headline_stay_outside);
   unlink(data_path);
   unlink(model_path);
   unlink(other_path);
