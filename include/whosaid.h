@@ -301,6 +301,37 @@ enum {
   WHOSAID_QUOTE_SINGLE_MARKS = 1 << 3,    /* quoted with single marks (‘ ’ or ') */
 };
 
+/*
+ * How a quote's speaker was found: the rule of the attribution sieve that
+ * named the source (tried in this order), so that each attribution can be
+ * explained and a wrong one traced.
+ */
+#define WHOSAID_ATTRIBUTION_RULE_MAP(XX)                                           \
+  XX(NONE, "no speaker found: none is guessed")                                 \
+  XX(TRAILING_CUE, "a speech cue follows the quote: \"...,\" Pompeo said")        \
+  XX(SPLIT_QUOTE, "the cue inside a split quote: \"A,\" he said, \"B.\"")          \
+  XX(LEADING_CUE, "a speech cue before a colon or comma introduces it: "          \
+     "Pompeo said: \"...\"")                                                     \
+  XX(REPORTED_SPEECH, "part of reported speech: Grenell told the minister that " \
+     "Germany \"...\"")                                                          \
+  XX(ACCORDING_TO, "according to the source named")                              \
+  XX(TRANSCRIPT_TURN, "a transcript turn names its speaker: \"PENCE: ...\"")       \
+  XX(CONTINUATION, "no cue of its own: continues the previous quote's speaker")  \
+  XX(SENTENCE_SUBJECT, "the subject of the sentence that holds the quote")
+
+typedef enum {
+#define WHOSAID_XX(name, text) WHOSAID_ATTRIBUTION_##name,
+  WHOSAID_ATTRIBUTION_RULE_MAP(WHOSAID_XX)
+#undef WHOSAID_XX
+} whosaid_attribution_rule;
+
+/* What kind of words name a quote's source. */
+typedef enum {
+  WHOSAID_MENTION_NAME,    /* "Pompeo", "Sen. Ted Cruz" */
+  WHOSAID_MENTION_PRONOUN, /* "he", "she", "they" */
+  WHOSAID_MENTION_NOMINAL  /* "the spokesman", "officials" */
+} whosaid_mention_kind;
+
 typedef struct {
   whosaid_range range;         /* includes the quotation marks */
   uint32_t flags;              /* WHOSAID_QUOTE_* flags */
@@ -308,6 +339,8 @@ typedef struct {
   int32_t parent;              /* index of the enclosing quote, or -1 */
   bool has_speaker_mention;    /* false: speaker_mention is meaningless */
   whosaid_range speaker_mention; /* the words that name the source at the cue */
+  whosaid_mention_kind speaker_mention_kind;
+  whosaid_attribution_rule rule; /* how the source was found; NONE when it was not */
   int32_t speaker;             /* index into the speakers, or -1 when unknown */
 } whosaid_quote;
 
@@ -322,6 +355,12 @@ WHOSAID_API int whosaid_doc_quote(const whosaid_doc *doc, size_t index, whosaid_
 /* A static name ("SHORT_TERM") and explanation of a reason; never NULL. */
 WHOSAID_API const char *whosaid_quote_reason_name(whosaid_quote_reason reason);
 WHOSAID_API const char *whosaid_quote_reason_text(whosaid_quote_reason reason);
+
+/* The same for attribution rules ("TRAILING_CUE") and mention kinds
+ * ("pronoun"); never NULL. */
+WHOSAID_API const char *whosaid_attribution_rule_name(whosaid_attribution_rule rule);
+WHOSAID_API const char *whosaid_attribution_rule_text(whosaid_attribution_rule rule);
+WHOSAID_API const char *whosaid_mention_kind_name(whosaid_mention_kind kind);
 
 /****************************************************************************/
 /* Entities and speakers                                                    */
@@ -343,18 +382,26 @@ typedef struct {
   int32_t cluster; /* mentions of one real-world entity share it; -1 if none */
 } whosaid_entity;
 
+/*
+ * A speaker: an entity the article quotes. Its mentions are the entities of
+ * its cluster and the speaker mentions of its quotes (which may be "he" or
+ * "the spokesman"); its quotes are those whose speaker is its index.
+ */
 typedef struct {
-  const char *name; /* canonical (fullest) name; borrowed from the document */
-  const char *role; /* e.g. "spokesman"; NULL when the text gives none */
+  const char *name; /* canonical (fullest) name, titles left out; borrowed from the document */
+  const char *role; /* as the text gives it ("spokesman", "German Foreign Minister"); or NULL */
   whosaid_entity_type type;
-  int32_t cluster;
+  int32_t cluster;            /* the cluster of its entity mentions */
+  size_t quote_count;         /* direct quotes attributed to it */
+  whosaid_range first_mention; /* where the article first names it */
 } whosaid_speaker;
 
 /* Entity mentions in text order; none unless the model finds entities. */
 WHOSAID_API size_t whosaid_doc_entity_count(const whosaid_doc *doc);
 WHOSAID_API int whosaid_doc_entity(const whosaid_doc *doc, size_t index, whosaid_entity *out);
 
-/* Speakers of quotes; none unless the model attributes quotes. */
+/* Speakers of quotes, in the order of their first quote; none unless the
+ * model attributes quotes. */
 WHOSAID_API size_t whosaid_doc_speaker_count(const whosaid_doc *doc);
 WHOSAID_API int whosaid_doc_speaker(const whosaid_doc *doc, size_t index, whosaid_speaker *out);
 

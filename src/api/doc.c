@@ -29,6 +29,9 @@ static int run_pipeline(whosaid_doc *doc, const whosaid_model *model, const char
                    doc->sentences.len, model ? model->cues : NULL, doc->quotes.items,
                    doc->quotes.len);
   }
+  if (status == 0 && whosaid_model_has_attribution(model)) {
+    status = api_attribute(doc, model->cues, text);
+  }
   return status;
 }
 
@@ -59,6 +62,9 @@ void whosaid_doc_free(whosaid_doc *doc) {
   VEC_FREE(&doc->sentences);
   VEC_FREE(&doc->quotes);
   VEC_FREE(&doc->entities);
+  VEC_FREE(&doc->attributions);
+  VEC_FREE(&doc->speakers);
+  VEC_FREE(&doc->strings);
   ws_free(doc);
 }
 

@@ -71,9 +71,46 @@ int whosaid_doc_quote(const whosaid_doc *doc, size_t index, whosaid_quote *out) 
   out->flags = span->flags;
   out->reason = (whosaid_quote_reason)span->reason;
   out->parent = span->parent;
-  out->has_speaker_mention = false; /* attribution is not part of the analysis yet */
   out->speaker = -1;
+  out->rule = WHOSAID_ATTRIBUTION_NONE;
+  if (index < doc->attributions.len) {
+    const api_attribution *a = &doc->attributions.items[index];
+    out->has_speaker_mention = a->mention_end > a->mention_start;
+    if (out->has_speaker_mention) {
+      out->speaker_mention = make_range(doc, a->mention_start, a->mention_end);
+    }
+    out->speaker_mention_kind = a->mention_kind;
+    out->rule = a->rule;
+    out->speaker = a->speaker;
+  }
   return 0;
+}
+
+const char *whosaid_attribution_rule_name(whosaid_attribution_rule rule) {
+  switch (rule) {
+#define WHOSAID_XX(name, text)    \
+  case WHOSAID_ATTRIBUTION_##name: \
+    return #name;
+    WHOSAID_ATTRIBUTION_RULE_MAP(WHOSAID_XX)
+#undef WHOSAID_XX
+  }
+  return "UNKNOWN";
+}
+
+const char *whosaid_attribution_rule_text(whosaid_attribution_rule rule) {
+  switch (rule) {
+#define WHOSAID_XX(name, text)    \
+  case WHOSAID_ATTRIBUTION_##name: \
+    return text;
+    WHOSAID_ATTRIBUTION_RULE_MAP(WHOSAID_XX)
+#undef WHOSAID_XX
+  }
+  return "unknown rule";
+}
+
+const char *whosaid_mention_kind_name(whosaid_mention_kind kind) {
+  static const char *const names[] = {"name", "pronoun", "nominal"};
+  return (unsigned)kind < 3 ? names[kind] : "?";
 }
 
 const char *whosaid_quote_reason_name(whosaid_quote_reason reason) {
@@ -117,13 +154,19 @@ int whosaid_doc_entity(const whosaid_doc *doc, size_t index, whosaid_entity *out
   return 0;
 }
 
-/* Speakers: attribution is not part of the analysis yet, so every document
- * has none; the accessors keep their contract (0, ERANGE for any index). */
 size_t whosaid_doc_speaker_count(const whosaid_doc *doc) {
-  (void)doc;
-  return 0;
+  return doc == NULL ? 0 : doc->speakers.len;
 }
 
 int whosaid_doc_speaker(const whosaid_doc *doc, size_t index, whosaid_speaker *out) {
-  return check_index(doc, out, index, whosaid_doc_speaker_count(doc));
+  int status = check_index(doc, out, index, whosaid_doc_speaker_count(doc));
+  if (status != 0) return status;
+  const api_speaker *speaker = &doc->speakers.items[index];
+  out->name = doc->strings.items + speaker->name;
+  out->role = speaker->role == UINT32_MAX ? NULL : doc->strings.items + speaker->role;
+  out->type = speaker->type;
+  out->cluster = speaker->cluster;
+  out->quote_count = speaker->quote_count;
+  out->first_mention = make_range(doc, speaker->first_start, speaker->first_end);
+  return 0;
 }

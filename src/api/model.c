@@ -109,6 +109,5 @@ bool whosaid_model_has_entities(const whosaid_model *model) {
 }
 
 bool whosaid_model_has_attribution(const whosaid_model *model) {
-  (void)model;
-  return false; /* no attribution exists yet */
+  return model != NULL && model->cues != NULL; /* the sieve needs the speech cues */
 }

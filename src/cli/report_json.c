@@ -79,6 +79,13 @@ static void write_explanation(json_writer *writer, const whosaid_quote *quote) {
     json_writer_key(writer, "multi_paragraph");
     json_writer_bool(writer, true);
   }
+  if (!(quote->flags & WHOSAID_QUOTE_DIRECT)) return;
+  json_writer_key(writer, "attribution");
+  json_writer_cstring(writer, whosaid_attribution_rule_name(quote->rule));
+  if (quote->has_speaker_mention) {
+    json_writer_key(writer, "mention_kind");
+    json_writer_cstring(writer, whosaid_mention_kind_name(quote->speaker_mention_kind));
+  }
 }
 
 static void write_quote(json_writer *writer, const whosaid_doc *doc, const char *text,

@@ -48,7 +48,7 @@ TEST(loads_the_model) {
   ASSERT_STR_EQ(whosaid_model_path(model), WHOSAID_MODEL_DIR);
   ASSERT(whosaid_model_cue_count(model) > 100);
   ASSERT(whosaid_model_has_entities(model)); /* the repository ships ner.bin */
-  ASSERT(!whosaid_model_has_attribution(model));
+  ASSERT(whosaid_model_has_attribution(model)); /* it has the speech cues */
   whosaid_model_free(model);
   whosaid_model_free(NULL);
 }
@@ -155,14 +155,29 @@ TEST(keeps_direct_quotes_and_explains_the_rest) {
   ASSERT_EQ(quote.reason, WHOSAID_QUOTE_CUE);
   ASSERT_EQ(quote.range.start_byte, strstr(article, "\xe2\x80\x9c") - article);
   ASSERT_EQ(quote.range.start.line, 2);
-  ASSERT_EQ(quote.speaker, -1);
-  ASSERT(!quote.has_speaker_mention);
+  /* "...," Pompeo said: the trailing cue names Pompeo, who is Mike Pompeo. */
+  ASSERT(quote.has_speaker_mention);
+  ASSERT_EQ(quote.speaker_mention.start_byte, strstr(article, "Pompeo said") - article);
+  ASSERT_EQ(quote.speaker_mention.end_byte, quote.speaker_mention.start_byte + 6);
+  ASSERT_EQ(quote.speaker_mention_kind, WHOSAID_MENTION_NAME);
+  ASSERT_STR_EQ(whosaid_attribution_rule_name(quote.rule), "TRAILING_CUE");
+  ASSERT_EQ(quote.speaker, 0);
+  whosaid_speaker speaker;
+  ASSERT_OK(whosaid_doc_speaker(doc, 0, &speaker));
+  ASSERT_STR_EQ(speaker.name, "Mike Pompeo");
+  ASSERT_STR_EQ(speaker.role, "Secretary of State");
+  ASSERT_EQ(speaker.type, WHOSAID_ENTITY_PER);
+  ASSERT_EQ(speaker.quote_count, 1);
+  /* Its first mention is a "Pompeo" no later than "Mike Pompeo". */
+  ASSERT(speaker.first_mention.start_byte <= (size_t)(strstr(article, "Mike Pompeo") - article));
+  ASSERT(strncmp(article + speaker.first_mention.end_byte - 6, "Pompeo", 6) == 0);
   ASSERT_OK(whosaid_doc_quote(doc, 1, &quote));
   ASSERT_EQ(quote.flags & WHOSAID_QUOTE_DIRECT, 0);
   ASSERT_STR_EQ(whosaid_quote_reason_name(quote.reason), "SHORT_TERM");
   ASSERT(strstr(whosaid_quote_reason_text(quote.reason), "scare quote") != NULL);
   ASSERT_EQ(whosaid_doc_quote(doc, 2, &quote), WHOSAID_ERANGE);
-  ASSERT_EQ(whosaid_doc_speaker_count(doc), 0);
+  ASSERT_EQ(whosaid_doc_speaker_count(doc), 1);
+  ASSERT_EQ(whosaid_doc_speaker(doc, 1, &speaker), WHOSAID_ERANGE);
   whosaid_doc_free(doc);
   whosaid_model_free(model);
 }

@@ -1,0 +1,218 @@
+/*
+ * entities.c: the mentions of one real-world entity, grouped. A name joins
+ * the entity of an earlier mention that spells it the same way (titles left
+ * out: "Mr. Trump" is "Trump"), whose surname it is ("Pompeo" of "Mike
+ * Pompeo", in either order), or whose initials it is ("FBI" after "Federal
+ * Bureau of Investigation"). The canonical name is the fullest one ("Richard
+ * A. Grenell"). Along the way each person gets the role the article gives
+ * ("spokesman Geng Shuang", "Dante Scala, a political scientist") and the
+ * gender its honorifics tell ("Mr.", "Ms."); never one read off a first name.
+ */
+#include <string.h>
+
+#include "attrib/attrib.h"
+
+/* Roles are short: "German Foreign Minister", "US Ambassador to Germany". */
+#define ROLE_WINDOW 6
+
+void attrib_result_destroy(attrib_result *result) {
+  VEC_FREE(&result->clusters);
+  VEC_FREE(&result->entity_cluster);
+  VEC_FREE(&result->quotes);
+}
+
+/* Names ***********************************************************************/
+
+/* Tokens [*FIRST, *END) without leading titles ("Sen.", "Mr.") and a
+ * trailing possessive. */
+static void strip_name(const attrib_input *in, uint32_t *first, uint32_t *end) {
+  while (*first + 1 < *end && (attrib_is_title(in, *first) || attrib_is_determiner(in, *first))) {
+    (*first)++;
+  }
+  while (*end > *first + 1 && in->tokens[*end - 1].kind == WHOSAID_TOKEN_CLITIC) (*end)--;
+}
+
+static bool same_token(const attrib_input *in, size_t a, size_t b) {
+  const text_token *x = &in->tokens[a], *y = &in->tokens[b];
+  size_t length = x->end - x->start;
+  if (length != (size_t)(y->end - y->start)) return false;
+  for (size_t k = 0; k < length; k++) {
+    unsigned char c = (unsigned char)in->text[x->start + k];
+    unsigned char d = (unsigned char)in->text[y->start + k];
+    if (c >= 'A' && c <= 'Z') c = (unsigned char)(c + 32);
+    if (d >= 'A' && d <= 'Z') d = (unsigned char)(d + 32);
+    if (c != d) return false;
+  }
+  return true;
+}
+
+static bool same_words(const attrib_input *in, uint32_t a, uint32_t a_end, uint32_t b,
+                       uint32_t b_end) {
+  if (a_end - a != b_end - b) return false;
+  for (uint32_t k = 0; k < a_end - a; k++) {
+    if (!same_token(in, a + k, b + k)) return false;
+  }
+  return true;
+}
+
+/* Whether the all-capitals token at I spells the initials of [FIRST, END)
+ * ("FBI": Federal Bureau of Investigation; small words do not count). */
+static bool initials_of(const attrib_input *in, size_t i, uint32_t first, uint32_t end) {
+  const text_token *acronym = &in->tokens[i];
+  if (!(acronym->flags & WHOSAID_TOKEN_ALL_CAPS) || end - first < 2) return false;
+  size_t n = 0, length = acronym->end - acronym->start;
+  for (uint32_t k = first; k < end; k++) {
+    if (!attrib_is_capitalized(in, k)) continue;
+    if (n >= length || in->text[in->tokens[k].start] != in->text[acronym->start + n]) return false;
+    n++;
+  }
+  return n == length;
+}
+
+/* Whether a one-word name joins a longer one of TYPE: a person's surname
+ * ("Pompeo" of "Mike Pompeo"), an organisation's first or last word
+ * ("Peabody" of "Peabody Energy"). */
+static bool short_form(const attrib_input *in, whosaid_entity_type type, uint32_t word,
+                       uint32_t first, uint32_t end) {
+  if (end - first < 2) return false;
+  if (type == WHOSAID_ENTITY_PER) return same_token(in, word, end - 1);
+  return type == WHOSAID_ENTITY_ORG && (same_token(in, word, first) || same_token(in, word, end - 1));
+}
+
+static bool gender_fits(const attrib_cluster *cluster, int gender) {
+  return gender == ATTRIB_GENDER_UNKNOWN || cluster->gender == ATTRIB_GENDER_UNKNOWN ||
+         cluster->gender == gender;
+}
+
+/* The cluster an earlier mention gives the name [FIRST, END) of TYPE and
+ * GENDER (from an honorific), or -1. A short form joins the most recent
+ * fitting entity: "Mr. Clinton" the latest Clinton not known as a woman. */
+static int32_t find_cluster(const attrib_input *in, const attrib_result *out, uint32_t first,
+                            uint32_t end, whosaid_entity_type type, int gender) {
+  int32_t shorter = -1, initials = -1;
+  for (size_t c = out->clusters.len; c-- > 0;) {
+    const attrib_cluster *cluster = &out->clusters.items[c];
+    if (!gender_fits(cluster, gender)) continue;
+    if (same_words(in, first, end, cluster->name_first, cluster->name_end)) return (int32_t)c;
+    if (cluster->type != type || shorter >= 0) continue;
+    bool one_word = end - first == 1, its_one_word = cluster->name_end - cluster->name_first == 1;
+    if ((one_word && short_form(in, type, first, cluster->name_first, cluster->name_end)) ||
+        (its_one_word && short_form(in, type, cluster->name_first, first, end))) {
+      shorter = (int32_t)c;
+    }
+    if (one_word && initials < 0 && initials_of(in, first, cluster->name_first, cluster->name_end)) {
+      initials = (int32_t)c;
+    }
+  }
+  return shorter >= 0 ? shorter : initials;
+}
+
+/* Name suffixes the tagger leaves out: "Vann R. Newkirk II". */
+static uint32_t with_suffix(const attrib_input *in, uint32_t end) {
+  static const char *const suffixes[] = {"jr.", "sr.", "jr", "sr", "ii", "iii", "iv", NULL};
+  if (end < in->token_count && attrib_token_in(in, end, suffixes)) return end + 1;
+  if (end + 1 < in->token_count && attrib_token_is(in, end, ",") &&
+      attrib_token_in(in, end + 1, suffixes) && !attrib_token_is(in, end + 1, "ii")) {
+    return end + 2;
+  }
+  return end;
+}
+
+/* The gender an honorific before token FIRST (or at it) gives. */
+static int honorific_gender(const attrib_input *in, uint32_t first) {
+  int gender = attrib_title_gender(in, first);
+  if (gender == ATTRIB_GENDER_UNKNOWN && first > 0) gender = attrib_title_gender(in, first - 1);
+  return gender;
+}
+
+int32_t attrib_cluster_name(const attrib_input *in, attrib_result *out, uint32_t first,
+                            uint32_t end, whosaid_entity_type type) {
+  int gender = type == WHOSAID_ENTITY_PER ? honorific_gender(in, first) : ATTRIB_GENDER_UNKNOWN;
+  strip_name(in, &first, &end);
+  if (type == WHOSAID_ENTITY_PER) end = with_suffix(in, end);
+  int32_t c = find_cluster(in, out, first, end, type, gender);
+  if (c >= 0) {
+    attrib_cluster *cluster = &out->clusters.items[c];
+    if (end - first > cluster->name_end - cluster->name_first) { /* the fullest name */
+      cluster->name_first = first;
+      cluster->name_end = end;
+    }
+    if (cluster->gender == ATTRIB_GENDER_UNKNOWN) cluster->gender = (uint8_t)gender;
+    return c;
+  }
+  attrib_cluster cluster = {type, first, end, 0, 0, (uint8_t)gender, 0};
+  if (VEC_PUSH(&out->clusters, cluster) != 0) return -2;
+  return (int32_t)(out->clusters.len - 1);
+}
+
+/* Roles and gender ************************************************************/
+
+static bool is_role_word(const attrib_input *in, size_t i) {
+  return attrib_is_role_noun(in, i) || attrib_is_title(in, i);
+}
+
+/* "German Foreign Minister Heiko Maas", "said spokesman Geng Shuang": the
+ * words before the name that end in a title or a role noun. */
+static void role_before(const attrib_input *in, uint32_t name, uint32_t *first, uint32_t *end) {
+  uint32_t k = name;
+  size_t sentence = attrib_sentence_of(in, name);
+  while (k > 0 && name - k < ROLE_WINDOW && attrib_sentence_of(in, k - 1) == sentence) {
+    size_t t = k - 1;
+    bool linking = (attrib_token_is(in, t, "of") || attrib_token_is(in, t, "to")) &&
+                   attrib_is_capitalized(in, k);
+    bool part = is_role_word(in, t) || linking ||
+                (attrib_is_capitalized(in, t) && !attrib_is_determiner(in, t) &&
+                 !attrib_is_pronoun(in, t));
+    if (!part || in->tokens[t].kind == WHOSAID_TOKEN_QUOTE) break;
+    k--;
+  }
+  while (k < name && !is_role_word(in, k) && !attrib_is_capitalized(in, k)) k++;
+  for (uint32_t t = k; t < name; t++) {
+    if (is_role_word(in, t) && !(attrib_is_title(in, t) && t + 1 == name &&
+                                 attrib_title_gender(in, t) != ATTRIB_GENDER_UNKNOWN)) {
+      *first = k, *end = name;
+      return;
+    }
+  }
+}
+
+/* "Dante Scala, a political scientist at ...": the apposition's words up to
+ * a preposition, when its head is a role noun. */
+static void role_after(const attrib_input *in, uint32_t end_token, uint32_t *first,
+                       uint32_t *end) {
+  if (end_token + 2 >= in->token_count || !attrib_token_is(in, end_token, ",")) return;
+  uint32_t k = end_token + 1;
+  if (attrib_token_in(in, k, (const char *const[]){"a", "an", "the", NULL})) k++;
+  uint32_t j = k;
+  while (j < in->token_count && j < k + ROLE_WINDOW && in->tokens[j].kind == WHOSAID_TOKEN_WORD &&
+         !attrib_token_in(in, j, (const char *const[]){"of", "at", "for", "in", "with", "who",
+                                                        "from", "and", "on", NULL})) {
+    j++;
+  }
+  if (j > k && attrib_is_role_noun(in, j - 1)) *first = k, *end = j;
+}
+
+static void learn_about(const attrib_input *in, attrib_cluster *cluster, const attrib_entity *e) {
+  if (cluster->type != WHOSAID_ENTITY_PER || cluster->role_end > cluster->role_first) return;
+  role_before(in, e->first_token, &cluster->role_first, &cluster->role_end);
+  if (cluster->role_end == cluster->role_first) {
+    role_after(in, e->end_token, &cluster->role_first, &cluster->role_end);
+  }
+  if (cluster->gender == ATTRIB_GENDER_UNKNOWN && cluster->role_end > cluster->role_first) {
+    cluster->gender = (uint8_t)attrib_role_gender(in, cluster->role_end - 1);
+  }
+}
+
+int attrib_cluster_entities(const attrib_input *in, attrib_result *out) {
+  out->clusters.len = 0;
+  out->entity_cluster.len = 0;
+  if (VEC_RESERVE(&out->entity_cluster, in->entity_count) != 0) return WHOSAID_ENOMEM;
+  for (size_t e = 0; e < in->entity_count; e++) {
+    const attrib_entity *entity = &in->entities[e];
+    int32_t c = attrib_cluster_name(in, out, entity->first_token, entity->end_token, entity->type);
+    if (c < 0) return WHOSAID_ENOMEM;
+    out->entity_cluster.items[out->entity_cluster.len++] = c;
+    learn_about(in, &out->clusters.items[c], entity);
+  }
+  return 0;
+}

@@ -1,0 +1,278 @@
+/*
+ * mentions.c: the words that name a source, found next to a speech cue.
+ * News text names a source in few ways: a name with its titles ("Sen. Ted
+ * Cruz"), a pronoun, a nominal ("the former secretary of state"), any of
+ * them followed by an apposition or a parenthesis before the cue ("Dante
+ * Scala, a political scientist at ..., said"; "Gwen Moore (D-Wis.) said").
+ * The named-entity tagger's spans are used where it found one; a run of
+ * capitalized words stands for a name it missed.
+ */
+#include "attrib/attrib.h"
+
+/* How far back an apposition or a nominal's determiner may be. */
+#define APPOSITION_WINDOW 30
+#define NOMINAL_WINDOW 10
+#define PARENTHESIS_WINDOW 12
+
+static const attrib_mention no_mention = {0, 0, WHOSAID_MENTION_NAME};
+
+static attrib_mention mention(size_t first, size_t end, whosaid_mention_kind kind) {
+  return (attrib_mention){(uint32_t)first, (uint32_t)end, kind};
+}
+
+/* Positions *****************************************************************/
+
+int32_t attrib_entity_at(const attrib_input *in, size_t i) {
+  size_t low = 0, high = in->entity_count;
+  while (low < high) { /* the first entity that ends after I */
+    size_t middle = low + (high - low) / 2;
+    if (in->entities[middle].end_token <= i) {
+      low = middle + 1;
+    } else {
+      high = middle;
+    }
+  }
+  if (low < in->entity_count && in->entities[low].first_token <= i) return (int32_t)low;
+  return -1;
+}
+
+size_t attrib_sentence_of(const attrib_input *in, size_t token) {
+  size_t low = 0, high = in->sentence_count;
+  while (high - low > 1) { /* the last sentence that starts at or before TOKEN */
+    size_t middle = low + (high - low) / 2;
+    if (in->sentences[middle].first_token <= token) {
+      low = middle;
+    } else {
+      high = middle;
+    }
+  }
+  return low;
+}
+
+size_t attrib_paragraph_of(const attrib_input *in, size_t token) {
+  size_t low = 0, high = in->paragraph_count;
+  while (high - low > 1) {
+    size_t middle = low + (high - low) / 2;
+    if (in->paragraphs[middle].first_token <= token) {
+      low = middle;
+    } else {
+      high = middle;
+    }
+  }
+  return low;
+}
+
+static bool starts_sentence(const attrib_input *in, size_t i) {
+  return in->sentence_count > 0 &&
+         in->sentences[attrib_sentence_of(in, i)].first_token == (uint32_t)i;
+}
+
+/* Names *********************************************************************/
+
+static const char *const particles[] = {"de", "van", "von", "der", "bin", "al", "la", "le",
+                                        "da", "del", "di", "du", "dos", "das", NULL};
+
+bool attrib_is_name_token(const attrib_input *in, size_t i) {
+  if (!attrib_is_capitalized(in, i)) return false;
+  if (attrib_token_is(in, i, "I") || attrib_is_time_word(in, i)) return false;
+  /* A sentence's first word is capitalized whatever it is: a name there
+   * is one the tagger found ("Hearing", "Unfortunately" are not). */
+  if (starts_sentence(in, i) && attrib_entity_at(in, i) < 0 && !attrib_is_title(in, i)) {
+    return false;
+  }
+  return !attrib_is_determiner(in, i) && !attrib_is_pronoun(in, i);
+}
+
+/* The first token of the name that ends at I, titles included. */
+static size_t name_start(const attrib_input *in, size_t i, size_t floor) {
+  int32_t entity = attrib_entity_at(in, i);
+  size_t first = entity >= 0 ? in->entities[entity].first_token : i;
+  if (first < floor) first = floor;
+  while (first > floor) {
+    size_t before = first - 1;
+    if (attrib_is_name_token(in, before) || attrib_is_title(in, before)) {
+      first = before;
+    } else if (before > floor && attrib_token_in(in, before, particles) &&
+               attrib_is_name_token(in, before - 1)) {
+      first = before - 1;
+    } else {
+      break;
+    }
+  }
+  return first;
+}
+
+/* The end of the name that starts at I. */
+static size_t name_end(const attrib_input *in, size_t i, size_t ceiling) {
+  int32_t entity = attrib_entity_at(in, i);
+  size_t end = entity >= 0 ? in->entities[entity].end_token : i + 1;
+  if (end > ceiling) end = ceiling;
+  while (end < ceiling) {
+    if (attrib_is_name_token(in, end)) {
+      end++;
+    } else if (end + 1 < ceiling && attrib_token_in(in, end, particles) &&
+               attrib_is_name_token(in, end + 1)) {
+      end += 2;
+    } else {
+      break;
+    }
+  }
+  return end;
+}
+
+/* Mentions that end at a cue ***************************************************/
+
+static bool subject_pronoun(const attrib_input *in, size_t i) {
+  static const char *const subjects[] = {"he", "she", "they", "we", "i", "you", "it", NULL};
+  return attrib_token_in(in, i, subjects);
+}
+
+static bool is_punctuation(const attrib_input *in, size_t i, char c) {
+  const text_token *token = &in->tokens[i];
+  return token->end - token->start == 1 && in->text[token->start] == c;
+}
+
+/* Words a nominal may hold between its determiner and its last word: "the
+ * former secretary of state and current Democratic presidential nominee",
+ * "a narrator in the Clinton ad". */
+static bool inside_nominal(const attrib_input *in, size_t j) {
+  return attrib_is_word(in, j) || in->tokens[j].kind == WHOSAID_TOKEN_CLITIC;
+}
+
+/* Words a nominal never ends with. */
+static bool function_word(const attrib_input *in, size_t i) {
+  static const char *const words[] = {"and", "or", "but", "that", "who", "which", "of", "in",
+                                      "at", "for", "to", "with", "by", "from", "on", "as",
+                                      "than", "if", "so", "not", NULL};
+  return attrib_token_in(in, i, words);
+}
+
+/* "the former secretary of state", "a senior official", "officials". */
+static attrib_mention nominal_ending_at(const attrib_input *in, size_t i, size_t floor) {
+  if (function_word(in, i) || attrib_is_adverb(in, i)) return no_mention;
+  size_t lowest = i >= floor + NOMINAL_WINDOW ? i - NOMINAL_WINDOW : floor;
+  for (size_t j = i + 1; j-- > lowest;) {
+    if (attrib_is_determiner(in, j)) return mention(j, i + 1, WHOSAID_MENTION_NOMINAL);
+    if (!inside_nominal(in, j)) break;
+  }
+  if (attrib_is_role_noun(in, i)) return mention(i, i + 1, WHOSAID_MENTION_NOMINAL);
+  return no_mention;
+}
+
+static attrib_mention mention_before(const attrib_input *in, size_t i, size_t floor, int depth);
+
+/* Whether a mention starting at FIRST can be a subject: nothing but
+ * punctuation, a conjunction or the floor before it ("president of the
+ * United Federation of Teachers" is not one). */
+static bool can_be_subject(const attrib_input *in, size_t first, size_t floor) {
+  if (first <= floor) return true;
+  size_t before = first - 1;
+  uint16_t kind = in->tokens[before].kind;
+  return kind == WHOSAID_TOKEN_PUNCTUATION || kind == WHOSAID_TOKEN_QUOTE ||
+         kind == WHOSAID_TOKEN_DASH || attrib_token_is(in, before, "and") ||
+         attrib_token_is(in, before, "but") || attrib_is_adverb(in, before) ||
+         (in->tokens[first].flags & WHOSAID_TOKEN_LINE_START);
+}
+
+/* "Dante Scala, a political scientist at ..., said", "Michael Mulgrew,
+ * president of the United Federation of Teachers, which represents ...,
+ * said": the subject before the appositions that end with the comma at I. */
+static attrib_mention apposition_subject(const attrib_input *in, size_t i, size_t floor,
+                                         int depth) {
+  size_t lowest = i >= floor + APPOSITION_WINDOW ? i - APPOSITION_WINDOW : floor;
+  for (size_t k = i; k-- > lowest;) {
+    const text_token *token = &in->tokens[k];
+    if (token->kind == WHOSAID_TOKEN_QUOTE) break;
+    bool opens = is_punctuation(in, k, ',') || is_punctuation(in, k, '(') ||
+                 token->kind == WHOSAID_TOKEN_DASH;
+    if (!opens || k == floor) continue;
+    attrib_mention m = mention_before(in, k - 1, floor, depth + 1);
+    if (m.end_token > m.first_token && can_be_subject(in, m.first_token, floor)) return m;
+  }
+  return no_mention;
+}
+
+static attrib_mention mention_before(const attrib_input *in, size_t i, size_t floor, int depth) {
+  if (i < floor || i >= in->token_count) return no_mention;
+  if (is_punctuation(in, i, ')')) { /* "Gwen Moore (D-Wis.) said" */
+    size_t lowest = i >= floor + PARENTHESIS_WINDOW ? i - PARENTHESIS_WINDOW : floor;
+    for (size_t k = i; k-- > lowest;) {
+      if (!is_punctuation(in, k, '(')) continue;
+      return k > floor ? mention_before(in, k - 1, floor, depth) : no_mention;
+    }
+    return no_mention;
+  }
+  if (subject_pronoun(in, i)) return mention(i, i + 1, WHOSAID_MENTION_PRONOUN);
+  if (attrib_is_name_token(in, i)) {
+    return mention(name_start(in, i, floor), i + 1, WHOSAID_MENTION_NAME);
+  }
+  /* "the Chicago Police Department which reported", "Glenn Beck, who said". */
+  if ((attrib_token_is(in, i, "who") || attrib_token_is(in, i, "which")) && i > floor) {
+    size_t k = is_punctuation(in, i - 1, ',') && i - 1 > floor ? i - 2 : i - 1;
+    return mention_before(in, k, floor, depth + 1);
+  }
+  if ((is_punctuation(in, i, ',') || in->tokens[i].kind == WHOSAID_TOKEN_DASH) && depth == 0) {
+    return apposition_subject(in, i, floor, depth);
+  }
+  if (in->tokens[i].kind == WHOSAID_TOKEN_WORD) return nominal_ending_at(in, i, floor);
+  return no_mention;
+}
+
+attrib_mention attrib_mention_ending_at(const attrib_input *in, size_t i, size_t floor) {
+  return mention_before(in, i, floor, 0);
+}
+
+/* Mentions that start after a cue ******************************************/
+
+/* Words that end a nominal after an inverted cue ("said the campaign, which
+ * ..."). */
+static bool ends_nominal(const attrib_input *in, size_t i) {
+  static const char *const stops[] = {"who", "which", "that", "in", "at", "for", "on", "from",
+                                      "with", "to", "about", "and", "but", "as", "after",
+                                      "before", "during", "when", "while", NULL};
+  return !attrib_is_word(in, i) || attrib_token_in(in, i, stops);
+}
+
+/* "Another critic, Laurence H. Tribe, likened ...": a nominal with the name
+ * of its apposition. */
+static attrib_mention with_apposition(const attrib_input *in, attrib_mention m, size_t ceiling) {
+  size_t comma = m.end_token;
+  if (comma + 2 >= ceiling || !is_punctuation(in, comma, ',') ||
+      !attrib_is_name_token(in, comma + 1)) {
+    return m;
+  }
+  size_t end = name_end(in, comma + 1, ceiling);
+  if (end < ceiling && !is_punctuation(in, end, ',')) return m;
+  return mention(m.first_token, end, WHOSAID_MENTION_NAME);
+}
+
+attrib_mention attrib_mention_starting_at(const attrib_input *in, size_t i, size_t ceiling) {
+  if (i >= ceiling || i >= in->token_count) return no_mention;
+  static const char *const complementizers[] = {"that", "this", "these", "those", NULL};
+  if (attrib_token_in(in, i, complementizers)) return no_mention; /* said that ... */
+  if (subject_pronoun(in, i)) return mention(i, i + 1, WHOSAID_MENTION_PRONOUN);
+  if (attrib_is_name_token(in, i) || attrib_is_title(in, i)) {
+    size_t end = name_end(in, i, ceiling);
+    if (end > i) return mention(i, end, WHOSAID_MENTION_NAME);
+  }
+  /* "said spokesman Geng Shuang", "said the campaign manager, Kellyanne
+   * Conway": lower-case words, then a name; or a nominal alone, up to its
+   * first role noun ("the former secretary" of state). */
+  bool determiner = attrib_is_determiner(in, i);
+  size_t j = i + determiner;
+  while (j < ceiling && j < i + 8 && !ends_nominal(in, j) && !attrib_is_name_token(in, j) &&
+         !attrib_is_adverb(in, j)) {
+    if (attrib_is_role_noun(in, j) && !(j + 1 < ceiling && attrib_is_name_token(in, j + 1)) &&
+        !(j + 1 < ceiling && attrib_is_role_noun(in, j + 1))) {
+      return with_apposition(in, mention(i, j + 1, WHOSAID_MENTION_NOMINAL), ceiling);
+    }
+    j++;
+  }
+  bool lower = true;
+  for (size_t k = i + determiner; k < j; k++) lower = lower && !attrib_is_capitalized(in, k);
+  if (j < ceiling && attrib_is_name_token(in, j) && j > i && lower) {
+    return mention(i, name_end(in, j, ceiling), WHOSAID_MENTION_NAME);
+  }
+  if (determiner && j > i + 1) return mention(i, j, WHOSAID_MENTION_NOMINAL);
+  return no_mention;
+}
