@@ -137,8 +137,15 @@ attrib_mention attrib_mention_ending_at(const attrib_input *in, size_t i, size_t
  * inverted cue ("said spokesman Geng Shuang", "said he"). */
 attrib_mention attrib_mention_starting_at(const attrib_input *in, size_t i, size_t ceiling);
 
+/* The subject that opens the sentence of token AT, before AT: "In July,
+ * Gingrich dismissed ...", "But the Republican nominee also ...". */
+attrib_mention attrib_sentence_subject(const attrib_input *in, size_t at);
+
 /* The index of the entity containing token I, or -1. */
 int32_t attrib_entity_at(const attrib_input *in, size_t i);
+
+/* Whether token I opens its sentence. */
+bool attrib_starts_sentence(const attrib_input *in, size_t i);
 
 /* The sentence and the paragraph that hold token I. */
 size_t attrib_sentence_of(const attrib_input *in, size_t token);

@@ -26,10 +26,15 @@ void attrib_result_destroy(attrib_result *result) {
 /* Tokens [*FIRST, *END) without leading titles ("Sen.", "Mr.") and a
  * trailing possessive. */
 static void strip_name(const attrib_input *in, uint32_t *first, uint32_t *end) {
-  while (*first + 1 < *end && (attrib_is_title(in, *first) || attrib_is_determiner(in, *first))) {
+  while (*first + 1 < *end && (attrib_is_title(in, *first) || attrib_is_determiner(in, *first) ||
+                               !attrib_is_word(in, *first))) {
     (*first)++;
   }
-  while (*end > *first + 1 && in->tokens[*end - 1].kind == WHOSAID_TOKEN_CLITIC) (*end)--;
+  /* Names end with a capitalized word: "Noah quipped" is the tagger's slip. */
+  while (*end > *first + 1 && (in->tokens[*end - 1].kind == WHOSAID_TOKEN_CLITIC ||
+                               !attrib_is_capitalized(in, *end - 1))) {
+    (*end)--;
+  }
 }
 
 static bool same_token(const attrib_input *in, size_t a, size_t b) {

@@ -62,7 +62,7 @@ size_t attrib_paragraph_of(const attrib_input *in, size_t token) {
   return low;
 }
 
-static bool starts_sentence(const attrib_input *in, size_t i) {
+bool attrib_starts_sentence(const attrib_input *in, size_t i) {
   return in->sentence_count > 0 &&
          in->sentences[attrib_sentence_of(in, i)].first_token == (uint32_t)i;
 }
@@ -72,12 +72,22 @@ static bool starts_sentence(const attrib_input *in, size_t i) {
 static const char *const particles[] = {"de", "van", "von", "der", "bin", "al", "la", "le",
                                         "da", "del", "di", "du", "dos", "das", NULL};
 
+static bool followed_by_cue(const attrib_input *in, size_t i) {
+  size_t j = i + 1;
+  while (j < in->token_count && j < i + 3 && attrib_is_adverb(in, j)) j++;
+  int kind;
+  return j < in->token_count && !(in->tokens[j].flags & WHOSAID_TOKEN_CAPITALIZED) &&
+         attrib_cue_at(in, j, &kind) > 0 && kind == ATTRIB_CUE_VERB;
+}
+
 bool attrib_is_name_token(const attrib_input *in, size_t i) {
   if (!attrib_is_capitalized(in, i)) return false;
   if (attrib_token_is(in, i, "I") || attrib_is_time_word(in, i)) return false;
   /* A sentence's first word is capitalized whatever it is: a name there
-   * is one the tagger found ("Hearing", "Unfortunately" are not). */
-  if (starts_sentence(in, i) && attrib_entity_at(in, i) < 0 && !attrib_is_title(in, i)) {
+   * is one the tagger found ("Hearing", "Unfortunately" are not), or the
+   * subject of a cue ("Hayek confirmed"). */
+  if (attrib_starts_sentence(in, i) && attrib_entity_at(in, i) < 0 && !attrib_is_title(in, i) &&
+      !followed_by_cue(in, i)) {
     return false;
   }
   return !attrib_is_determiner(in, i) && !attrib_is_pronoun(in, i);
@@ -120,6 +130,9 @@ static size_t name_end(const attrib_input *in, size_t i, size_t ceiling) {
   return end;
 }
 
+static bool ends_nominal(const attrib_input *in, size_t i);
+static bool function_word(const attrib_input *in, size_t i);
+
 /* Mentions that end at a cue ***************************************************/
 
 static bool subject_pronoun(const attrib_input *in, size_t i) {
@@ -156,6 +169,18 @@ static attrib_mention nominal_ending_at(const attrib_input *in, size_t i, size_t
     if (!inside_nominal(in, j)) break;
   }
   if (attrib_is_role_noun(in, i)) return mention(i, i + 1, WHOSAID_MENTION_NOMINAL);
+  /* A bare plural that opens its clause: "Multiple outlets reported". */
+  const text_token *head = &in->tokens[i];
+  if (head->end - head->start > 3 && in->text[head->end - 1] == 's') {
+    size_t first = i;
+    while (first > floor && first + 4 > i && attrib_is_word(in, first - 1) &&
+           !function_word(in, first - 1) && !attrib_is_adverb(in, first - 1)) {
+      first--;
+    }
+    if (first == floor || !attrib_is_word(in, first - 1)) {
+      return mention(first, i + 1, WHOSAID_MENTION_NOMINAL);
+    }
+  }
   return no_mention;
 }
 
@@ -187,7 +212,14 @@ static attrib_mention apposition_subject(const attrib_input *in, size_t i, size_
                  token->kind == WHOSAID_TOKEN_DASH;
     if (!opens || k == floor) continue;
     attrib_mention m = mention_before(in, k - 1, floor, depth + 1);
-    if (m.end_token > m.first_token && can_be_subject(in, m.first_token, floor)) return m;
+    if (m.end_token > m.first_token && can_be_subject(in, m.first_token, floor)) {
+      /* "her senior policy adviser, Jake Sullivan, said": the name. */
+      if (m.kind == WHOSAID_MENTION_NOMINAL && k + 1 < i && attrib_is_name_token(in, i - 1) &&
+          name_start(in, i - 1, k + 1) == k + 1) {
+        return mention(m.first_token, i, WHOSAID_MENTION_NAME);
+      }
+      return m;
+    }
   }
   return no_mention;
 }
@@ -233,6 +265,26 @@ static bool ends_nominal(const attrib_input *in, size_t i) {
   return !attrib_is_word(in, i) || attrib_token_in(in, i, stops);
 }
 
+/* "Republican presidential candidate Donald Trump", "Clinton's top foreign
+ * policy aide Jake Sullivan": after the name ending at END, lower-case
+ * words and a second name, which is the one meant; returns the mention's
+ * end. */
+static size_t described_name(const attrib_input *in, size_t end, size_t ceiling) {
+  size_t j = end;
+  if (j < ceiling && in->tokens[j].kind == WHOSAID_TOKEN_CLITIC) j++;
+  size_t words = 0;
+  while (j < ceiling && words < 5 && in->tokens[j].kind == WHOSAID_TOKEN_WORD &&
+         !attrib_is_capitalized(in, j) && !ends_nominal(in, j) && !function_word(in, j) &&
+         !attrib_is_adverb(in, j)) {
+    j++, words++;
+  }
+  /* The words describe the second name: they end with a role noun. */
+  if (words == 0 || j >= ceiling || !attrib_is_name_token(in, j) || !attrib_is_role_noun(in, j - 1)) {
+    return end;
+  }
+  return name_end(in, j, ceiling);
+}
+
 /* "Another critic, Laurence H. Tribe, likened ...": a nominal with the name
  * of its apposition. */
 static attrib_mention with_apposition(const attrib_input *in, attrib_mention m, size_t ceiling) {
@@ -253,7 +305,7 @@ attrib_mention attrib_mention_starting_at(const attrib_input *in, size_t i, size
   if (subject_pronoun(in, i)) return mention(i, i + 1, WHOSAID_MENTION_PRONOUN);
   if (attrib_is_name_token(in, i) || attrib_is_title(in, i)) {
     size_t end = name_end(in, i, ceiling);
-    if (end > i) return mention(i, end, WHOSAID_MENTION_NAME);
+    if (end > i) return mention(i, described_name(in, end, ceiling), WHOSAID_MENTION_NAME);
   }
   /* "said spokesman Geng Shuang", "said the campaign manager, Kellyanne
    * Conway": lower-case words, then a name; or a nominal alone, up to its
@@ -276,3 +328,42 @@ attrib_mention attrib_mention_starting_at(const attrib_input *in, size_t i, size
   if (determiner && j > i + 1) return mention(i, j, WHOSAID_MENTION_NOMINAL);
   return no_mention;
 }
+
+/* Sentence subjects ********************************************************/
+
+/* How long a leading phrase may be ("In recent weeks, ..."). */
+#define OPENING_PHRASE 12
+
+static bool is_preposition(const attrib_input *in, size_t i) {
+  static const char *const words[] = {
+      "in", "on", "at", "during", "after", "before", "since", "for", "with", "from", "by",
+      "like", "as", "when", "while", "although", "though", "because", "if", "speaking",
+      "asked", "responding", "earlier", "later", "last", "following", "over", "under",
+      "throughout", "despite", "unlike", "according", NULL};
+  return attrib_token_in(in, i, words);
+}
+
+/* The subject that opens the sentence of token AT, before it: "In July,
+ * Gingrich dismissed ...", "But the Republican nominee also ...". */
+attrib_mention attrib_sentence_subject(const attrib_input *in, size_t at) {
+  size_t i = in->sentences[attrib_sentence_of(in, at)].first_token;
+  const text_token *opener = &in->tokens[i];
+  bool participle = opener->end - opener->start > 4 && in->text[opener->end - 1] == 'g' &&
+                    in->text[opener->end - 2] == 'n' && in->text[opener->end - 3] == 'i';
+  if (i < at && (is_preposition(in, i) || participle)) { /* a leading phrase ends at its comma */
+    for (size_t k = i; k < at && k < i + OPENING_PHRASE; k++) {
+      if (is_punctuation(in, k, ',')) {
+        i = k + 1;
+        break;
+      }
+    }
+  }
+  static const char *const openers[] = {"but", "and", "so", "yet", "still", "now", "instead",
+                                        "meanwhile", "however", "also", "then", NULL};
+  for (size_t k = 0; k < 3 && i < at && (attrib_token_in(in, i, openers) || is_punctuation(in, i, ','));
+       k++) {
+    i++;
+  }
+  return attrib_mention_starting_at(in, i, at);
+}
+

@@ -32,8 +32,22 @@ static bool compatible(const attrib_cluster *cluster, int gender) {
 /* Names ***********************************************************************/
 
 static int32_t resolve_name(const attrib_input *in, attrib_result *out, attrib_mention m) {
-  /* The head of a name is at its end: "Interim DNC Chairwoman Donna
-   * Brazile" is Brazile. A person first, then an organisation, then any. */
+  /* The head of a name mention is its last name: "Interim DNC Chairwoman
+   * Donna Brazile" is Brazile, "ACLU executive director Anthony Romero" is
+   * Romero even where the tagger missed him. */
+  uint32_t last = m.end_token;
+  while (last > m.first_token && !attrib_is_name_token(in, last - 1)) last--;
+  if (last > m.first_token) {
+    int32_t e = attrib_entity_at(in, last - 1);
+    if (e >= 0) return out->entity_cluster.items[e];
+    uint32_t first = last - 1;
+    while (first > m.first_token && attrib_is_name_token(in, first - 1) &&
+           attrib_entity_at(in, first - 1) < 0) {
+      first--;
+    }
+    return attrib_cluster_name(in, out, first, last, WHOSAID_ENTITY_PER);
+  }
+  /* No name token ("We've"): an entity inside it, a person first. */
   int32_t best[3] = {-1, -1, -1};
   for (uint32_t t = m.end_token; t-- > m.first_token;) {
     int32_t e = attrib_entity_at(in, t);
@@ -45,40 +59,7 @@ static int32_t resolve_name(const attrib_input *in, attrib_result *out, attrib_m
   for (int rank = 0; rank < 3; rank++) {
     if (best[rank] >= 0) return best[rank];
   }
-  /* A name the tagger missed: a person of its own, or one named before. */
-  return attrib_cluster_name(in, out, m.first_token, m.end_token, WHOSAID_ENTITY_PER);
-}
-
-/* Pronouns ******************************************************************/
-
-/* The nearest person before token AT, within the paragraphs from FIRST on:
- * a speaker of an earlier quote or a person named outside quotes, whose
- * gender fits; *WHERE is the mention's token. -1: none. */
-static int32_t nearest_person(const attrib_input *in, const attrib_result *out, size_t q,
-                              size_t first, size_t at, int gender, size_t *where) {
-  int32_t best = -1;
-  *where = 0;
-  for (size_t e = in->entity_count; e-- > 0;) {
-    const attrib_entity *entity = &in->entities[e];
-    if (entity->first_token >= at) continue;
-    if (entity->first_token < first) break;
-    int32_t c = out->entity_cluster.items[e];
-    if (!compatible(&out->clusters.items[c], gender) || inside_a_quote(in, entity->first_token)) {
-      continue;
-    }
-    best = c, *where = entity->first_token;
-    break;
-  }
-  for (size_t p = q; p-- > 0;) {
-    const attrib_quote *before = &out->quotes.items[p];
-    uint32_t token = before->mention.first_token;
-    if (before->mention.end_token == token || before->cluster < 0 || token >= at) continue;
-    if (token < first) break;
-    if (!compatible(&out->clusters.items[before->cluster], gender)) continue;
-    if (best < 0 || token > *where) best = before->cluster, *where = token;
-    break;
-  }
-  return best;
+  return -1;
 }
 
 /* Whether another person of a fitting gender is named outside quotes in
@@ -99,6 +80,67 @@ static bool rival_in_sentence(const attrib_input *in, const attrib_result *out, 
   return false;
 }
 
+/* Whether entity E is the subject of a speech cue: "Biden said", "Trump,
+ * Sexton said,", "said Katie Harbath". */
+static bool speaks(const attrib_input *in, const attrib_entity *e) {
+  int kind;
+  size_t after = e->end_token;
+  while (after < in->token_count && after < e->end_token + 3 &&
+         (attrib_is_adverb(in, after) || in->tokens[after].kind == WHOSAID_TOKEN_CLITIC)) {
+    after++;
+  }
+  if (after < in->token_count && attrib_cue_at(in, after, &kind) > 0 && kind == ATTRIB_CUE_VERB) {
+    return true;
+  }
+  size_t before = e->first_token;
+  while (before > 0 && before + 3 > e->first_token && attrib_is_title(in, before - 1)) before--;
+  return before > 0 && attrib_cue_at(in, before - 1, &kind) > 0 && kind == ATTRIB_CUE_VERB;
+}
+
+/* The person a pronoun at AT refers to, looked for back to token FIRST:
+ * the latest source (the speaker of an earlier quote, or a person who is
+ * the subject of a speech cue) whose gender fits; else the latest person
+ * named outside quotes, unless another person is named in the same
+ * sentence. *WHERE is the mention's token; -1: none. */
+static int32_t antecedent(const attrib_input *in, const attrib_result *out, size_t q,
+                          size_t first, size_t at, int gender) {
+  int32_t source = -1, named = -1;
+  size_t source_at = 0, named_at = 0;
+  for (size_t e = in->entity_count; e-- > 0;) {
+    const attrib_entity *entity = &in->entities[e];
+    if (entity->first_token >= at) continue;
+    if (entity->first_token < first) break;
+    if (inside_a_quote(in, entity->first_token)) continue;
+    int32_t c = out->entity_cluster.items[e];
+    const attrib_cluster *cluster = &out->clusters.items[c];
+    bool person = compatible(cluster, gender);
+    bool talks = speaks(in, entity) && cluster->type != WHOSAID_ENTITY_LOC &&
+                 (person || (cluster->type != WHOSAID_ENTITY_PER &&
+                             cluster->gender == ATTRIB_GENDER_UNKNOWN));
+    if (talks && source < 0) source = c, source_at = entity->first_token;
+    if (person && named < 0) named = c, named_at = entity->first_token;
+    if (source >= 0 && named >= 0) break;
+  }
+  for (size_t p = q; p-- > 0;) {
+    const attrib_quote *before = &out->quotes.items[p];
+    uint32_t token = before->mention.first_token;
+    if (before->mention.end_token == token || before->cluster < 0 || token >= at) continue;
+    if (token < first) break;
+    /* A quoted speaker the tagger took for an organisation ("Bozell") may
+     * still be "he": speakers are people unless the text says otherwise. */
+    const attrib_cluster *speaker = &out->clusters.items[before->cluster];
+    bool fits = speaker->type == WHOSAID_ENTITY_ORG
+                    ? speaker->gender == ATTRIB_GENDER_UNKNOWN || speaker->gender == gender
+                    : compatible(speaker, gender);
+    if (!fits) continue;
+    if (source < 0 || token > source_at) source = before->cluster, source_at = token;
+    break;
+  }
+  if (source >= 0) return source;
+  if (named >= 0 && !rival_in_sentence(in, out, named, gender, named_at)) return named;
+  return -1;
+}
+
 static int32_t resolve_pronoun(const attrib_input *in, attrib_result *out, size_t q,
                                attrib_mention m) {
   int gender = attrib_pronoun_gender(in, m.first_token);
@@ -106,10 +148,7 @@ static int32_t resolve_pronoun(const attrib_input *in, attrib_result *out, size_
   size_t paragraph = attrib_paragraph_of(in, m.first_token);
   size_t first = in->paragraphs[paragraph >= PRONOUN_PARAGRAPHS ? paragraph - PRONOUN_PARAGRAPHS
                                                                 : 0].first_token;
-  size_t where;
-  int32_t c = nearest_person(in, out, q, first, m.first_token, gender, &where);
-  if (c < 0 || rival_in_sentence(in, out, c, gender, where)) return -1;
-  return c;
+  return antecedent(in, out, q, first, m.first_token, gender);
 }
 
 /* Nominals ******************************************************************/
@@ -161,8 +200,9 @@ int attrib_resolve(const attrib_input *in, attrib_result *out) {
     }
     if (c == -2) return WHOSAID_ENOMEM;
     quote->cluster = c;
-    if (c >= 0 && m.kind == WHOSAID_MENTION_PRONOUN) { /* evidence for the next pronoun */
+    if (c >= 0 && m.kind == WHOSAID_MENTION_PRONOUN && !copied) { /* evidence for the next one */
       attrib_cluster *speaker = &out->clusters.items[c];
+      speaker->type = WHOSAID_ENTITY_PER;
       if (speaker->gender == ATTRIB_GENDER_UNKNOWN) {
         speaker->gender = (uint8_t)attrib_pronoun_gender(in, m.first_token);
       }

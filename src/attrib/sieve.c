@@ -21,8 +21,6 @@
 /* How many tokens after a closing mark a trailing cue may come: `," Rep.
  * Gwen Moore (D-Wis.) said` has eight. */
 #define TRAILING_WINDOW 14
-/* How long a leading prepositional phrase may be ("In recent weeks, ..."). */
-#define OPENING_PHRASE 12
 
 typedef struct {
   const attrib_input *in;
@@ -93,39 +91,10 @@ static attrib_mention subject_after(const attrib_input *in, size_t end, size_t c
   return attrib_mention_starting_at(in, end, ceiling);
 }
 
-static bool is_preposition(const attrib_input *in, size_t i) {
-  static const char *const words[] = {
-      "in", "on", "at", "during", "after", "before", "since", "for", "with", "from", "by",
-      "like", "as", "when", "while", "although", "though", "because", "if", "speaking",
-      "asked", "responding", "earlier", "later", "last", "following", "over", "under",
-      "throughout", "despite", "unlike", "according", NULL};
-  return attrib_token_in(in, i, words);
-}
-
-/* The subject that opens the sentence of token AT, before it: "In July,
- * Gingrich dismissed ...", "But the Republican nominee also ...". */
-static attrib_mention sentence_subject_of(const attrib_input *in, size_t at) {
-  size_t i = sentence_start(in, at);
-  if (i < at && is_preposition(in, i)) { /* a leading phrase ends at its comma */
-    for (size_t k = i; k < at && k < i + OPENING_PHRASE; k++) {
-      if (is_mark(in, k, ',')) {
-        i = k + 1;
-        break;
-      }
-    }
-  }
-  static const char *const openers[] = {"but", "and", "so", "yet", "still", "now", "instead",
-                                        "meanwhile", "however", "also", "then", NULL};
-  for (size_t k = 0; k < 3 && i < at && (attrib_token_in(in, i, openers) || is_mark(in, i, ','));
-       k++) {
-    i++;
-  }
-  return attrib_mention_starting_at(in, i, at);
-}
-
 /* Rules **********************************************************************/
 
 static bool names_no_source(const attrib_input *in, size_t cue, attrib_mention m);
+static bool sentence_subject(sieve *s, size_t q);
 
 /* Where the clause after quote Q ends: at its punctuation, the next direct
  * quote or the paragraph's end. */
@@ -166,6 +135,20 @@ static bool trailing_dash(sieve *s, size_t q) {
   return true;
 }
 
+static bool bare_attribution(const attrib_input *in, size_t cue, size_t length, attrib_mention m,
+                             size_t end) {
+  static const char *const modifiers[] = {"in", "on", "at", "during", "of", "about", "as",
+                                          "after", "before", "while", "when", "from", "with",
+                                          "according", "via", "through", NULL};
+  size_t after = m.first_token > cue ? m.end_token : cue + length;
+  while (after < end && (attrib_is_time_word(in, after) || attrib_is_adverb(in, after))) after++;
+  for (size_t i = after; i < in->token_count && !ends_clause(in, i); i++) {
+    if (in->tokens[i].kind == WHOSAID_TOKEN_QUOTE) return false; /* it introduces the next */
+    if (in->tokens[i].flags & WHOSAID_TOKEN_LINE_START) break;
+  }
+  return after >= end || is_mark(in, after, ',') || attrib_token_in(in, after, modifiers);
+}
+
 static bool trailing_cue(sieve *s, size_t q) {
   const attrib_input *in = s->in;
   const quote_span *span = &in->quotes[q];
@@ -173,28 +156,29 @@ static bool trailing_cue(sieve *s, size_t q) {
   if (trailing_dash(s, q)) return true;
   size_t first = span->close_token + 1, end = after_end(in, q);
   bool new_sentence = ends_its_sentence(in, q);
+  /* ""...," Melanne Verveer, who served as ..., told CBS News": a name with
+   * appositions may hold the cue far off. */
+  size_t start = first + (first < end && is_mark(in, first, ','));
+  size_t window = start < end && attrib_is_name_token(in, start) ? 2 * TRAILING_WINDOW
+                                                                   : TRAILING_WINDOW;
   static const char *const subordinators[] = {"when", "while", "as", "because", "after",
                                               "before", "if", "that", "which", "until",
                                               "since", "although", "though", NULL};
-  for (size_t i = first; i < end && i < first + TRAILING_WINDOW; i++) {
+  for (size_t i = first; i < end && i < first + window; i++) {
     if (attrib_token_in(in, i, subordinators)) return false; /* another clause's cue */
     int kind;
     size_t length = attrib_cue_at(in, i, &kind);
     if (length == 0 || kind != ATTRIB_CUE_VERB) continue;
     attrib_mention m = subject_before(in, i, first);
     /* Inverted, the cue comes first: "...," said spokesman Geng Shuang. */
-    bool inverted = i == first || (i == first + 1 && is_mark(in, first, ','));
+    bool inverted = i == first || is_mark(in, i - 1, ',');
     if (!found(m) && inverted) m = subject_after(in, i + length, end);
     if (!found(m) || names_no_source(in, i, m)) return false;
-    /* After a quote that ends its sentence, only a sentence that is just
-     * the attribution ("Trump said.") belongs to it. */
-    if (new_sentence) {
-      size_t after = (m.first_token > i ? m.end_token : i + length);
-      while (after < end && (attrib_is_time_word(in, after) || attrib_is_adverb(in, after))) {
-        after++;
-      }
-      if (after < end && !is_mark(in, after, ',')) return false;
-    }
+    /* After a quote that ends its sentence, the next sentence belongs to
+     * it only as a bare attribution ("Trump said." / "said Bolton as he
+     * left"), not when it reports more ("She says it underscores ...") or
+     * introduces the next quote ("He added, "..."). */
+    if (new_sentence && !bare_attribution(in, i, length, m, end)) return false;
     attribute(s, q, m, WHOSAID_ATTRIBUTION_TRAILING_CUE);
     return true;
   }
@@ -215,19 +199,35 @@ static size_t before_start(const attrib_input *in, size_t q) {
   return start > paragraph ? start : paragraph;
 }
 
-/* "A," he said, "B.": B goes to A's speaker when nothing but A's
- * attribution stands between them. */
+/* "A," he said, "B.": B goes to the speaker whose cue stands alone
+ * between the two (A may be a quote too short to count: "a "change
+ * agent," Cole said. "That's exactly ..."). */
 static bool split_quote(sieve *s, size_t q) {
   const attrib_input *in = s->in;
-  size_t previous = previous_direct(in, q);
+  size_t previous = q;
+  while (previous-- > 0 && in->quotes[previous].parent >= 0) {
+  }
   if (previous == SIZE_MAX || in->quotes[previous].close_token == QUOTE_NO_TOKEN) return false;
-  const attrib_quote *before = &s->out->quotes.items[previous];
-  if (before->rule != WHOSAID_ATTRIBUTION_TRAILING_CUE) return false;
   size_t first = in->quotes[previous].close_token + 1, open = in->quotes[q].open_token;
+  if (open <= first || open - first > 10 ||
+      attrib_paragraph_of(in, first) != attrib_paragraph_of(in, open)) {
+    return false;
+  }
+  const attrib_quote *before = &s->out->quotes.items[previous];
   attrib_mention m = before->mention;
-  bool between = m.first_token >= first && m.end_token <= open &&
-                 open - first <= (size_t)(m.end_token - m.first_token) + 6;
-  if (!between || attrib_paragraph_of(in, first) != attrib_paragraph_of(in, open)) return false;
+  bool inherited = is_direct(&in->quotes[previous]) &&
+                   before->rule == WHOSAID_ATTRIBUTION_TRAILING_CUE && m.first_token >= first &&
+                   m.end_token <= open;
+  for (size_t i = first; !inherited && i < open; i++) {
+    int kind;
+    size_t length = attrib_cue_at(in, i, &kind);
+    if (length == 0 || kind != ATTRIB_CUE_VERB) continue;
+    m = subject_before(in, i, first);
+    if (!found(m) && i <= first + 1) m = subject_after(in, i + length, open);
+    if (!found(m) || names_no_source(in, i, m)) return false;
+    inherited = true;
+  }
+  if (!inherited) return false;
   attribute(s, q, m, WHOSAID_ATTRIBUTION_SPLIT_QUOTE);
   return true;
 }
@@ -242,7 +242,7 @@ static attrib_mention cue_subject(const attrib_input *in, size_t cue, size_t flo
                     in->text[token->end - 2] == 'n' && in->text[token->end - 3] == 'i';
   bool coordinated = cue > floor && (attrib_token_is(in, cue - 1, "and") ||
                                      attrib_token_is(in, cue - 1, "but"));
-  if (participle || coordinated) return sentence_subject_of(in, cue);
+  if (participle || coordinated) return attrib_sentence_subject(in, cue);
   return subject_before(in, cue, floor);
 }
 
@@ -252,7 +252,9 @@ static bool names_no_source(const attrib_input *in, size_t cue, attrib_mention m
   static const char *const narrators[] = {"we", "i", "you", NULL};
   static const char *const be[] = {"is", "was", "were", "are", "been", "be", NULL};
   if (m.kind != WHOSAID_MENTION_PRONOUN) return false;
-  if (attrib_token_in(in, m.first_token, narrators)) return true;
+  if (attrib_token_in(in, m.first_token, narrators)) {
+    return m.first_token > 0 && attrib_token_is(in, m.first_token - 1, "as");
+  }
   if (!attrib_token_is(in, m.first_token, "it")) return false;
   for (size_t i = m.end_token; i < cue; i++) {
     if (attrib_token_in(in, i, be)) return true;
@@ -297,7 +299,14 @@ static bool leading_colon(sieve *s, size_t q) {
   const attrib_input *in = s->in;
   size_t open = in->quotes[q].open_token;
   if (open == 0 || !is_mark(in, open - 1, ':') || sentence_start(in, open) == open) return false;
-  attrib_mention m = sentence_subject_of(in, open);
+  /* "Pollsters agree - Carl Bialik: "..."": the name before the colon. */
+  attrib_mention m = open >= 2 ? attrib_mention_ending_at(in, open - 2, sentence_start(in, open))
+                               : (attrib_mention){0, 0, WHOSAID_MENTION_NAME};
+  if (found(m) && m.kind == WHOSAID_MENTION_NAME) {
+    attribute(s, q, m, WHOSAID_ATTRIBUTION_LEADING_CUE);
+    return true;
+  }
+  m = attrib_sentence_subject(in, open);
   if (!found(m) || m.kind == WHOSAID_MENTION_NOMINAL || m.end_token >= open) return false;
   attribute(s, q, m, WHOSAID_ATTRIBUTION_SENTENCE_SUBJECT);
   return true;
@@ -325,7 +334,11 @@ static bool leading_paragraph(sieve *s, size_t q) {
     attribute(s, q, m, WHOSAID_ATTRIBUTION_LEADING_CUE);
     return true;
   }
-  return false;
+  /* No cue: "Cruz called them on it:" still introduces Cruz's words. */
+  attrib_mention m = attrib_sentence_subject(in, colon);
+  if (!found(m) || m.kind == WHOSAID_MENTION_NOMINAL) return false;
+  attribute(s, q, m, WHOSAID_ATTRIBUTION_SENTENCE_SUBJECT);
+  return true;
 }
 
 /* "according to X" in the quote's sentence, after or before it. */
@@ -379,6 +392,8 @@ static bool continuation(sieve *s, size_t q) {
                                                                : end);
   bool opens = in->paragraphs[here].first_token == open;
   if (here != there && !(opens && here == there + 1)) return false;
+  /* Inside a sentence that names someone, the quote is that one's. */
+  if (!opens && sentence_subject(s, q)) return true;
   attribute(s, q, before->mention, WHOSAID_ATTRIBUTION_CONTINUATION);
   return true;
 }
@@ -389,7 +404,7 @@ static bool sentence_subject(sieve *s, size_t q) {
   const attrib_input *in = s->in;
   size_t open = in->quotes[q].open_token;
   if (sentence_start(in, open) == open) return false;
-  attrib_mention m = sentence_subject_of(in, open);
+  attrib_mention m = attrib_sentence_subject(in, open);
   if (!found(m) || m.end_token > open) return false;
   if (m.kind == WHOSAID_MENTION_NOMINAL && !attrib_is_role_noun(in, m.end_token - 1)) return false;
   attribute(s, q, m, WHOSAID_ATTRIBUTION_SENTENCE_SUBJECT);

@@ -135,7 +135,13 @@ static const char *const roles[] = {
     "author", "writer", "columnist", "pastor", "bishop", "rabbi", "imam", "coach", "owner",
     "resident", "residents", "student", "students", "worker", "workers", "veteran",
     "attendee", "attendees", "protester", "protesters", "protestors", "republicans",
-    "democrats", "people", "person", "vice", "nominees", "candidates", NULL};
+    "democrats", "people", "person", "vice", "nominees", "candidates", "ally", "allies",
+    "constituent", "constituents", "adviser", "director", "delegate", "strategist",
+    "organizer", "organizers", "consultants", "pollsters", "commentator", "commentators",
+    "senators", "governors", "mayors", "officer", "staffer", "staffers", "aide", "counsel",
+    "partner", "friend", "friends", "colleague", "colleagues", "neighbor", "neighbors",
+    "boss", "chairman", "president-elect", "frontrunner", "front-runner", "challenger",
+    "rival", "opponent", "incumbent", "hopeful", "contender", "secretary-general", NULL};
 
 bool attrib_is_role_noun(const attrib_input *in, size_t i) {
   return attrib_token_in(in, i, roles) || attrib_token_in(in, i, male_roles) ||
@@ -186,6 +192,14 @@ bool attrib_is_time_word(const attrib_input *in, size_t i) {
 /* Cues **********************************************************************/
 
 size_t attrib_cue_at(const attrib_input *in, size_t i, int *kind) {
+  /* Cues are verbs and phrases in lower case: "States" of "United States"
+   * or "Post" of "Washington Post" are names. A sentence may start with
+   * one ("Said Dorothy Poynter, ...", "Stated Stone:"). */
+  uint16_t flags = in->tokens[i].flags;
+  if ((flags & WHOSAID_TOKEN_ALL_CAPS) ||
+      ((flags & WHOSAID_TOKEN_CAPITALIZED) && !attrib_starts_sentence(in, i))) {
+    return 0;
+  }
   size_t length = quote_cues_match(in->cues, in->text, in->tokens, in->token_count, i);
   if (length == 0) return 0;
   if (attrib_token_is(in, i, "according")) {
