@@ -59,9 +59,10 @@ static uint32_t add_string(whosaid_doc *doc, const char *text, uint32_t first, u
   return offset;
 }
 
-/* The speaker index of CLUSTER, adding it at its first quote. */
+/* The speaker index of CLUSTER, adding it at its first quote. FIRST holds
+ * each cluster's first entity, or -1. */
 static int32_t speaker_of(whosaid_doc *doc, const attrib_result *result, const char *text,
-                          int32_t cluster, const attrib_mention *mention) {
+                          const int32_t *first, int32_t cluster, const attrib_mention *mention) {
   for (size_t s = 0; s < doc->speakers.len; s++) {
     if (doc->speakers.items[s].cluster == cluster) return (int32_t)s;
   }
@@ -70,24 +71,33 @@ static int32_t speaker_of(whosaid_doc *doc, const attrib_result *result, const c
                          c->type, 0, doc->tokens.items[mention->first_token].start,
                          doc->tokens.items[mention->end_token - 1].end};
   if (c->role_end > c->role_first) speaker.role = add_string(doc, text, c->role_first, c->role_end);
-  /* Its first mention: the earliest entity of its cluster, if before. */
-  for (size_t e = 0; e < doc->entities.len; e++) {
-    if (result->entity_cluster.items[e] != cluster) continue;
-    if (doc->entities.items[e].start < speaker.first_start) {
-      speaker.first_start = doc->entities.items[e].start;
-      speaker.first_end = doc->entities.items[e].end;
-    }
-    break;
+  /* Its first mention: its earliest entity, if that comes first. */
+  if (first[cluster] >= 0 && doc->entities.items[first[cluster]].start < speaker.first_start) {
+    speaker.first_start = doc->entities.items[first[cluster]].start;
+    speaker.first_end = doc->entities.items[first[cluster]].end;
   }
   if (speaker.name == UINT32_MAX || VEC_PUSH(&doc->speakers, speaker) != 0) return -2;
   return (int32_t)(doc->speakers.len - 1);
+}
+
+/* Each cluster's first entity mention (-1: none); NULL when out of memory. */
+static int32_t *first_entities(const whosaid_doc *doc, const attrib_result *result) {
+  int32_t *first = ws_malloc((result->clusters.len + 1) * sizeof(*first));
+  if (first == NULL) return NULL;
+  for (size_t c = 0; c < result->clusters.len; c++) first[c] = -1;
+  for (size_t e = doc->entities.len; e-- > 0;) first[result->entity_cluster.items[e]] = (int32_t)e;
+  return first;
 }
 
 static int collect(whosaid_doc *doc, const attrib_result *result, const char *text) {
   for (size_t e = 0; e < doc->entities.len; e++) {
     doc->entities.items[e].cluster = result->entity_cluster.items[e];
   }
-  if (VEC_RESERVE(&doc->attributions, result->quotes.len) != 0) return WHOSAID_ENOMEM;
+  int32_t *first = first_entities(doc, result);
+  if (first == NULL || VEC_RESERVE(&doc->attributions, result->quotes.len) != 0) {
+    ws_free(first);
+    return WHOSAID_ENOMEM;
+  }
   for (size_t q = 0; q < result->quotes.len; q++) {
     const attrib_quote *quote = &result->quotes.items[q];
     api_attribution a = {0, 0, quote->mention.kind, quote->rule, -1};
@@ -96,12 +106,16 @@ static int collect(whosaid_doc *doc, const attrib_result *result, const char *te
       a.mention_end = doc->tokens.items[quote->mention.end_token - 1].end;
     }
     if (quote->cluster >= 0) {
-      a.speaker = speaker_of(doc, result, text, quote->cluster, &quote->mention);
-      if (a.speaker == -2) return WHOSAID_ENOMEM;
+      a.speaker = speaker_of(doc, result, text, first, quote->cluster, &quote->mention);
+      if (a.speaker == -2) {
+        ws_free(first);
+        return WHOSAID_ENOMEM;
+      }
       doc->speakers.items[a.speaker].quote_count++;
     }
     doc->attributions.items[doc->attributions.len++] = a;
   }
+  ws_free(first);
   return 0;
 }
 
@@ -121,7 +135,7 @@ int api_attribute(whosaid_doc *doc, const quote_cues *cues, const char *text) {
                      entities,
                      doc->entities.len,
                      cues};
-  attrib_result result = {VEC_INIT, VEC_INIT, VEC_INIT};
+  attrib_result result = {0};
   status = attrib_run(&in, &result);
   if (status == 0) status = collect(doc, &result, text);
   attrib_result_destroy(&result);

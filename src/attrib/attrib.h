@@ -70,8 +70,22 @@ typedef struct {
   int32_t cluster;              /* the speaker, or -1 when unknown */
 } attrib_quote;
 
+/* Clusters by the words of their names (last word, first word, initials),
+ * so that a name finds its cluster without a scan of all of them. */
+typedef struct {
+  uint64_t key;
+  int32_t cluster, next; /* next: the previous entry of the same chain, or -1 */
+} attrib_name_key;
+
+typedef struct {
+  VEC(attrib_name_key) keys;
+  int32_t *heads; /* chain heads, -1: empty; NULL until the first name */
+  size_t mask;
+} attrib_name_index;
+
 typedef struct {
   VEC(attrib_cluster) clusters;
+  attrib_name_index names;
   VEC(int32_t) entity_cluster; /* the cluster of each input entity */
   VEC(attrib_quote) quotes;    /* one per input quote span */
 } attrib_result;

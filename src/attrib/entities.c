@@ -11,12 +11,16 @@
 #include <string.h>
 
 #include "attrib/attrib.h"
+#include "core/alloc.h"
 
 /* Roles are short: "German Foreign Minister", "US Ambassador to Germany". */
 #define ROLE_WINDOW 6
 
 void attrib_result_destroy(attrib_result *result) {
   VEC_FREE(&result->clusters);
+  VEC_FREE(&result->names.keys);
+  ws_free(result->names.heads);
+  result->names.heads = NULL;
   VEC_FREE(&result->entity_cluster);
   VEC_FREE(&result->quotes);
 }
@@ -89,27 +93,113 @@ static bool gender_fits(const attrib_cluster *cluster, int gender) {
          cluster->gender == gender;
 }
 
+/* The name index ************************************************************/
+
+enum { KEY_LAST = 1, KEY_FIRST, KEY_INITIALS };
+
+static uint64_t hash_bytes(uint64_t h, const char *bytes, size_t length) {
+  for (size_t i = 0; i < length; i++) {
+    unsigned char c = (unsigned char)bytes[i];
+    if (c >= 'A' && c <= 'Z') c = (unsigned char)(c + 32);
+    h = (h ^ c) * 0x100000001b3ull;
+  }
+  return h;
+}
+
+static uint64_t token_key(const attrib_input *in, size_t i, int kind) {
+  const text_token *token = &in->tokens[i];
+  return hash_bytes(0xcbf29ce484222325ull ^ (uint64_t)kind, in->text + token->start,
+                    token->end - token->start);
+}
+
+/* The initials of [FIRST, END) ("FBI"), as the key an acronym looks up. */
+static uint64_t initials_key(const attrib_input *in, uint32_t first, uint32_t end) {
+  uint64_t h = 0xcbf29ce484222325ull ^ (uint64_t)KEY_INITIALS;
+  for (uint32_t k = first; k < end; k++) {
+    if (attrib_is_capitalized(in, k)) h = hash_bytes(h, in->text + in->tokens[k].start, 1);
+  }
+  return h;
+}
+
+static int index_add(attrib_name_index *index, uint64_t key, int32_t cluster) {
+  if (index->heads == NULL) {
+    size_t capacity = 1024;
+    index->heads = ws_malloc(capacity * sizeof(*index->heads));
+    if (index->heads == NULL) return WHOSAID_ENOMEM;
+    for (size_t i = 0; i < capacity; i++) index->heads[i] = -1;
+    index->mask = capacity - 1;
+  }
+  size_t slot = (size_t)(key ^ key >> 29) & index->mask;
+  attrib_name_key entry = {key, cluster, index->heads[slot]};
+  if (VEC_PUSH(&index->keys, entry) != 0) return WHOSAID_ENOMEM;
+  index->heads[slot] = (int32_t)(index->keys.len - 1);
+  return 0;
+}
+
+/* File cluster C under its name's last word, first word and initials. */
+static int index_cluster(const attrib_input *in, attrib_result *out, int32_t c) {
+  const attrib_cluster *cluster = &out->clusters.items[c];
+  int status = index_add(&out->names, token_key(in, cluster->name_end - 1, KEY_LAST), c);
+  if (status == 0) status = index_add(&out->names, token_key(in, cluster->name_first, KEY_FIRST), c);
+  if (status == 0 && cluster->name_end - cluster->name_first > 1) {
+    status = index_add(&out->names, initials_key(in, cluster->name_first, cluster->name_end), c);
+  }
+  return status;
+}
+
+/* Finding a name's cluster ***************************************************/
+
+typedef struct {
+  int32_t same, shorter, initials; /* the latest cluster of each kind of match, or -1 */
+} matches;
+
+static void consider(const attrib_input *in, const attrib_result *out, uint32_t first,
+                     uint32_t end, whosaid_entity_type type, int gender, int32_t c,
+                     matches *found) {
+  const attrib_cluster *cluster = &out->clusters.items[c];
+  if (!gender_fits(cluster, gender)) return;
+  if (same_words(in, first, end, cluster->name_first, cluster->name_end)) {
+    if (c > found->same) found->same = c;
+    return;
+  }
+  if (cluster->type != type) return;
+  bool one_word = end - first == 1, its_one_word = cluster->name_end - cluster->name_first == 1;
+  if (((one_word && short_form(in, type, first, cluster->name_first, cluster->name_end)) ||
+       (its_one_word && short_form(in, type, cluster->name_first, first, end))) &&
+      c > found->shorter) {
+    found->shorter = c;
+  }
+  if (one_word && initials_of(in, first, cluster->name_first, cluster->name_end) &&
+      c > found->initials) {
+    found->initials = c;
+  }
+}
+
 /* The cluster an earlier mention gives the name [FIRST, END) of TYPE and
- * GENDER (from an honorific), or -1. A short form joins the most recent
- * fitting entity: "Mr. Clinton" the latest Clinton not known as a woman. */
+ * GENDER (from an honorific), or -1: the latest with the same words, else
+ * the latest it is a short form of (or that is its short form: "Mr.
+ * Clinton" the latest Clinton not known as a woman), else the latest whose
+ * initials it is. */
 static int32_t find_cluster(const attrib_input *in, const attrib_result *out, uint32_t first,
                             uint32_t end, whosaid_entity_type type, int gender) {
-  int32_t shorter = -1, initials = -1;
-  for (size_t c = out->clusters.len; c-- > 0;) {
-    const attrib_cluster *cluster = &out->clusters.items[c];
-    if (!gender_fits(cluster, gender)) continue;
-    if (same_words(in, first, end, cluster->name_first, cluster->name_end)) return (int32_t)c;
-    if (cluster->type != type || shorter >= 0) continue;
-    bool one_word = end - first == 1, its_one_word = cluster->name_end - cluster->name_first == 1;
-    if ((one_word && short_form(in, type, first, cluster->name_first, cluster->name_end)) ||
-        (its_one_word && short_form(in, type, cluster->name_first, first, end))) {
-      shorter = (int32_t)c;
-    }
-    if (one_word && initials < 0 && initials_of(in, first, cluster->name_first, cluster->name_end)) {
-      initials = (int32_t)c;
+  matches found = {-1, -1, -1};
+  if (out->names.heads == NULL) return -1;
+  /* Same words and surnames share the last word; a one-word name may be an
+   * organisation's first word or initials; a one-word organisation may be
+   * this one's first word ("Peabody", then "Peabody Energy"). */
+  bool one_word = end - first == 1;
+  uint64_t keys[4] = {token_key(in, end - 1, KEY_LAST), token_key(in, first, KEY_FIRST),
+                      token_key(in, first, KEY_INITIALS), token_key(in, first, KEY_LAST)};
+  for (int k = 0; k < 4; k++) {
+    if ((k == 1 || k == 2) && !one_word) continue;
+    if (k == 3 && (one_word || type != WHOSAID_ENTITY_ORG)) continue;
+    int32_t entry = out->names.heads[(size_t)(keys[k] ^ keys[k] >> 29) & out->names.mask];
+    for (; entry >= 0; entry = out->names.keys.items[entry].next) {
+      const attrib_name_key *e = &out->names.keys.items[entry];
+      if (e->key == keys[k]) consider(in, out, first, end, type, gender, e->cluster, &found);
     }
   }
-  return shorter >= 0 ? shorter : initials;
+  return found.same >= 0 ? found.same : found.shorter >= 0 ? found.shorter : found.initials;
 }
 
 /* Name suffixes the tagger leaves out: "Vann R. Newkirk II". */
@@ -138,16 +228,18 @@ int32_t attrib_cluster_name(const attrib_input *in, attrib_result *out, uint32_t
   int32_t c = find_cluster(in, out, first, end, type, gender);
   if (c >= 0) {
     attrib_cluster *cluster = &out->clusters.items[c];
+    if (cluster->gender == ATTRIB_GENDER_UNKNOWN) cluster->gender = (uint8_t)gender;
     if (end - first > cluster->name_end - cluster->name_first) { /* the fullest name */
       cluster->name_first = first;
       cluster->name_end = end;
+      if (index_cluster(in, out, c) != 0) return -2;
     }
-    if (cluster->gender == ATTRIB_GENDER_UNKNOWN) cluster->gender = (uint8_t)gender;
     return c;
   }
   attrib_cluster cluster = {type, first, end, 0, 0, (uint8_t)gender, 0};
   if (VEC_PUSH(&out->clusters, cluster) != 0) return -2;
-  return (int32_t)(out->clusters.len - 1);
+  c = (int32_t)(out->clusters.len - 1);
+  return index_cluster(in, out, c) == 0 ? c : -2;
 }
 
 /* Roles and gender ************************************************************/

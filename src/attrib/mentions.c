@@ -98,9 +98,12 @@ static size_t name_start(const attrib_input *in, size_t i, size_t floor) {
   int32_t entity = attrib_entity_at(in, i);
   size_t first = entity >= 0 ? in->entities[entity].first_token : i;
   if (first < floor) first = floor;
+  /* A person the tagger found takes only titles before it ("Sen. Ted
+   * Cruz"), not a place that happens to precede ("Germany Richard A."). */
+  bool person = entity >= 0 && in->entities[entity].type == WHOSAID_ENTITY_PER;
   while (first > floor) {
     size_t before = first - 1;
-    if (attrib_is_name_token(in, before) || attrib_is_title(in, before)) {
+    if ((attrib_is_name_token(in, before) && !person) || attrib_is_title(in, before)) {
       first = before;
     } else if (before > floor && attrib_token_in(in, before, particles) &&
                attrib_is_name_token(in, before - 1)) {
@@ -134,6 +137,25 @@ static bool ends_nominal(const attrib_input *in, size_t i);
 static bool function_word(const attrib_input *in, size_t i);
 
 /* Mentions that end at a cue ***************************************************/
+
+/* "Joel Pollak of Breitbart California", "Archbishop Aris Shirvanian of the
+ * Armenian Patriarchate of Jerusalem": a person named before "of" or "at"
+ * and a place or organisation is the one who speaks. */
+static attrib_mention head_of_name(const attrib_input *in, attrib_mention m, size_t floor) {
+  for (int hops = 0; hops < 3; hops++) {
+    int32_t named = attrib_entity_at(in, m.end_token - 1);
+    if (named >= 0 && in->entities[named].type == WHOSAID_ENTITY_PER) return m;
+    size_t k = m.first_token;
+    if (k > floor && attrib_token_is(in, k - 1, "the")) k--;
+    if (k < floor + 2 || !(attrib_token_is(in, k - 1, "of") || attrib_token_is(in, k - 1, "at"))) {
+      return m;
+    }
+    if (!attrib_is_name_token(in, k - 2)) return m;
+    size_t first = name_start(in, k - 2, floor);
+    m = (attrib_mention){(uint32_t)first, (uint32_t)(k - 1), WHOSAID_MENTION_NAME};
+  }
+  return m;
+}
 
 static bool subject_pronoun(const attrib_input *in, size_t i) {
   static const char *const subjects[] = {"he", "she", "they", "we", "i", "you", "it", NULL};
@@ -236,7 +258,7 @@ static attrib_mention mention_before(const attrib_input *in, size_t i, size_t fl
   }
   if (subject_pronoun(in, i)) return mention(i, i + 1, WHOSAID_MENTION_PRONOUN);
   if (attrib_is_name_token(in, i)) {
-    return mention(name_start(in, i, floor), i + 1, WHOSAID_MENTION_NAME);
+    return head_of_name(in, mention(name_start(in, i, floor), i + 1, WHOSAID_MENTION_NAME), floor);
   }
   /* "the Chicago Police Department which reported", "Glenn Beck, who said". */
   if ((attrib_token_is(in, i, "who") || attrib_token_is(in, i, "which")) && i > floor) {
@@ -364,6 +386,12 @@ attrib_mention attrib_sentence_subject(const attrib_input *in, size_t at) {
        k++) {
     i++;
   }
-  return attrib_mention_starting_at(in, i, at);
+  attrib_mention m = attrib_mention_starting_at(in, i, at);
+  if (m.end_token > m.first_token) return m;
+  /* "Hours later, Trump returned ...": after a short opening phrase. */
+  for (size_t k = i; k < at && k < i + 6; k++) {
+    if (is_punctuation(in, k, ',')) return attrib_mention_starting_at(in, k + 1, at);
+  }
+  return m;
 }
 

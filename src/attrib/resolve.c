@@ -15,13 +15,38 @@
 #define PRONOUN_PARAGRAPHS 2
 
 static bool inside_a_quote(const attrib_input *in, size_t token) {
-  for (size_t q = 0; q < in->quote_count; q++) { /* few quotes: a scan will do */
+  /* The last quote that opens before TOKEN; top-level quotes do not
+   * overlap, and nested ones lie inside their parent. */
+  size_t low = 0, high = in->quote_count;
+  while (low < high) {
+    size_t middle = low + (high - low) / 2;
+    if (in->quotes[middle].open_token < token) {
+      low = middle + 1;
+    } else {
+      high = middle;
+    }
+  }
+  for (size_t q = low; q-- > 0;) {
     const quote_span *span = &in->quotes[q];
     if (span->parent >= 0) continue;
     uint32_t close = span->close_token == QUOTE_NO_TOKEN ? span->open_token : span->close_token;
-    if (span->open_token < token && token < close) return true;
+    return token < close;
   }
   return false;
+}
+
+/* The index of the first entity that starts at or after TOKEN. */
+static size_t first_entity_from(const attrib_input *in, size_t token) {
+  size_t low = 0, high = in->entity_count;
+  while (low < high) {
+    size_t middle = low + (high - low) / 2;
+    if (in->entities[middle].first_token < token) {
+      low = middle + 1;
+    } else {
+      high = middle;
+    }
+  }
+  return low;
 }
 
 static bool compatible(const attrib_cluster *cluster, int gender) {
@@ -67,9 +92,8 @@ static int32_t resolve_name(const attrib_input *in, attrib_result *out, attrib_m
 static bool rival_in_sentence(const attrib_input *in, const attrib_result *out, int32_t cluster,
                               int gender, size_t at) {
   const text_sentence *sentence = &in->sentences[attrib_sentence_of(in, at)];
-  for (size_t e = 0; e < in->entity_count; e++) {
+  for (size_t e = first_entity_from(in, sentence->first_token); e < in->entity_count; e++) {
     const attrib_entity *entity = &in->entities[e];
-    if (entity->first_token < sentence->first_token) continue;
     if (entity->first_token >= sentence->first_token + sentence->token_count) break;
     int32_t c = out->entity_cluster.items[e];
     if (c != cluster && compatible(&out->clusters.items[c], gender) &&
@@ -97,24 +121,31 @@ static bool speaks(const attrib_input *in, const attrib_entity *e) {
   return before > 0 && attrib_cue_at(in, before - 1, &kind) > 0 && kind == ATTRIB_CUE_VERB;
 }
 
+/* Whether entity E is its sentence's subject: "Former Hewlett-Packard CEO
+ * Carly Fiorina named ...". */
+static bool opens_sentence(const attrib_input *in, const attrib_entity *e) {
+  attrib_mention subject = attrib_sentence_subject(in, e->end_token);
+  return subject.first_token <= e->first_token && e->first_token < subject.end_token;
+}
+
 /* The person a pronoun at AT refers to, looked for back to token FIRST:
  * the latest source (the speaker of an earlier quote, or a person who is
- * the subject of a speech cue) whose gender fits; else the latest person
+ * the subject of a speech cue or of a sentence) whose gender fits; else the latest person
  * named outside quotes, unless another person is named in the same
  * sentence. *WHERE is the mention's token; -1: none. */
 static int32_t antecedent(const attrib_input *in, const attrib_result *out, size_t q,
                           size_t first, size_t at, int gender) {
   int32_t source = -1, named = -1;
   size_t source_at = 0, named_at = 0;
-  for (size_t e = in->entity_count; e-- > 0;) {
+  for (size_t e = first_entity_from(in, at); e-- > 0;) {
     const attrib_entity *entity = &in->entities[e];
-    if (entity->first_token >= at) continue;
     if (entity->first_token < first) break;
     if (inside_a_quote(in, entity->first_token)) continue;
     int32_t c = out->entity_cluster.items[e];
     const attrib_cluster *cluster = &out->clusters.items[c];
     bool person = compatible(cluster, gender);
-    bool talks = speaks(in, entity) && cluster->type != WHOSAID_ENTITY_LOC &&
+    bool talks = (speaks(in, entity) || opens_sentence(in, entity)) &&
+                 cluster->type != WHOSAID_ENTITY_LOC &&
                  (person || (cluster->type != WHOSAID_ENTITY_PER &&
                              cluster->gender == ATTRIB_GENDER_UNKNOWN));
     if (talks && source < 0) source = c, source_at = entity->first_token;

@@ -77,7 +77,7 @@ static void attribute(sieve *s, size_t q, attrib_mention m, whosaid_attribution_
  * said"), back to FLOOR. */
 static attrib_mention subject_before(const attrib_input *in, size_t cue, size_t floor) {
   size_t i = cue;
-  while (i > floor && attrib_is_adverb(in, i - 1)) i--;
+  while (i > floor && (attrib_is_adverb(in, i - 1) || attrib_is_time_word(in, i - 1))) i--;
   if (i == floor) return (attrib_mention){0, 0, WHOSAID_MENTION_NAME};
   /* "Trump's claim that ...": the possessor of a cue noun. */
   if (in->tokens[i - 1].kind == WHOSAID_TOKEN_CLITIC && i - 1 > floor) i--;
@@ -87,6 +87,15 @@ static attrib_mention subject_before(const attrib_input *in, size_t cue, size_t 
 /* The mention just after the cue ending at END (time words skipped: "said
  * Tuesday Sen. Ted Cruz"), up to CEILING. */
 static attrib_mention subject_after(const attrib_input *in, size_t end, size_t ceiling) {
+  /* Who is told or asked is not who speaks ("telling Reuters:"), except
+   * in the passive ("was asked by host Bill Maher"). */
+  static const char *const addressing[] = {"tell", "tells", "told", "telling", "ask", "asks",
+                                           "asked", "asking", NULL};
+  bool passive = end < ceiling && attrib_token_is(in, end, "by");
+  if (end > 0 && attrib_token_in(in, end - 1, addressing) && !passive) {
+    return (attrib_mention){0, 0, WHOSAID_MENTION_NAME};
+  }
+  end += passive;
   while (end < ceiling && (attrib_is_time_word(in, end) || attrib_is_adverb(in, end))) end++;
   return attrib_mention_starting_at(in, end, ceiling);
 }
@@ -406,6 +415,8 @@ static bool sentence_subject(sieve *s, size_t q) {
   if (sentence_start(in, open) == open) return false;
   attrib_mention m = attrib_sentence_subject(in, open);
   if (!found(m) || m.end_token > open) return false;
+  /* "It was noted at the time that ...": no one. */
+  if (m.kind == WHOSAID_MENTION_PRONOUN && attrib_token_is(in, m.first_token, "it")) return false;
   if (m.kind == WHOSAID_MENTION_NOMINAL && !attrib_is_role_noun(in, m.end_token - 1)) return false;
   attribute(s, q, m, WHOSAID_ATTRIBUTION_SENTENCE_SUBJECT);
   return true;

@@ -23,16 +23,20 @@ bool attrib_token_is(const attrib_input *in, size_t i, const char *word) {
 }
 
 bool attrib_token_in(const attrib_input *in, size_t i, const char *const *words) {
-  for (; *words != NULL; words++) {
-    if (attrib_token_is(in, i, *words)) return true;
+  unsigned char first = (unsigned char)in->text[in->tokens[i].start];
+  if (first >= 'A' && first <= 'Z') first = (unsigned char)(first + ('a' - 'A'));
+  for (; *words != NULL; words++) { /* the first letter rules out most words cheaply */
+    if ((unsigned char)(*words)[0] == first && attrib_token_is(in, i, *words)) return true;
   }
   return false;
 }
 
 /* The index of token I's text in WORDS (NULL-terminated), or -1. */
 static int index_in(const attrib_input *in, size_t i, const char *const *words) {
+  unsigned char first = (unsigned char)in->text[in->tokens[i].start];
+  if (first >= 'A' && first <= 'Z') first = (unsigned char)(first + ('a' - 'A'));
   for (int k = 0; words[k] != NULL; k++) {
-    if (attrib_token_is(in, i, words[k])) return k;
+    if ((unsigned char)words[k][0] == first && attrib_token_is(in, i, words[k])) return k;
   }
   return -1;
 }

@@ -4,13 +4,18 @@
  *   pompeo-huawei.txt
  *     11 paragraphs, 14 sentences, 544 tokens
  *
+ *   Speakers (3)
+ *     Mike Pompeo, Secretary of State: quotes 1, 2
+ *     Richard A. Grenell, US Ambassador to Germany: quote 3
+ *     Geng Shuang, spokesman: quote 5
+ *     no speaker found: quote 4
+ *
  *   Direct quotes (5)
- *     Speaker attribution is not available in this version: speakers are not shown.
  *
  *     1. 5:268
  *        “They [Germany] will take their own sovereign decisions, [but we] will speak to
  *        them openly about the risks... [wrapped to 96 columns]”
- *        speaker: Mike Pompeo (named as “Pompeo”)     [with an attribution model]
+ *        speaker: Mike Pompeo, Secretary of State (named as “Pompeo”)
  *
  *     2. ...
  *
@@ -385,6 +390,9 @@ static void print_direct_quote(FILE *stream, const cli_text_report *report,
   print_quote_flags(stream, quote);
   if (report->explain) {
     fprintf(stream, ITEM_INDENT "why: %s\n", whosaid_quote_reason_text(quote->reason));
+    if (whosaid_model_has_attribution(report->model)) {
+      fprintf(stream, ITEM_INDENT "speaker found by: %s\n", whosaid_attribution_rule_text(quote->rule));
+    }
   }
 }
 
@@ -413,8 +421,7 @@ static void print_direct_quotes(FILE *stream, const cli_text_report *report, siz
                                 text_buffer *scratch) {
   fprintf(stream, "\nDirect quotes (%zu)\n", direct_count);
   if (!whosaid_model_has_attribution(report->model)) {
-    fputs("  Speaker attribution is not available in this version: speakers are not shown.\n",
-          stream);
+    fputs("  Speakers are not shown: the model has no speech cues (cues.txt).\n", stream);
   }
   position_counter counter = {report, false, 0, 0, 0};
   size_t count = whosaid_doc_quote_count(report->doc), number = 0;
@@ -426,6 +433,56 @@ static void print_direct_quotes(FILE *stream, const cli_text_report *report, siz
     print_direct_quote(stream, report, &quote, ++number, decimal_width(direct_count), &counter,
                        scratch);
   }
+}
+
+/* "quotes 1, 2, 7" for the direct quotes (numbered as in the report) whose
+ * speaker is SPEAKER (-1: none found). Returns how many. */
+static size_t append_quote_numbers(text_buffer *line, const whosaid_doc *doc, int32_t speaker) {
+  size_t count = whosaid_doc_quote_count(doc), number = 0, listed = 0;
+  text_buffer numbers = {0};
+  char piece[32];
+  for (size_t index = 0; index < count; index++) {
+    whosaid_quote quote;
+    if (whosaid_doc_quote(doc, index, &quote) != WHOSAID_OK) continue;
+    if (!(quote.flags & WHOSAID_QUOTE_DIRECT)) continue;
+    number++;
+    if (quote.speaker != speaker) continue;
+    snprintf(piece, sizeof(piece), "%s%zu", listed++ ? ", " : " ", number);
+    buffer_append(&numbers, piece, strlen(piece));
+  }
+  const char *word = listed == 1 ? ": quote" : ": quotes";
+  buffer_append(line, word, strlen(word));
+  buffer_append(line, buffer_text(&numbers), numbers.length);
+  buffer_free(&numbers);
+  return listed;
+}
+
+/* Who is quoted, and where: the report a journalist reads first. */
+static void print_speakers(FILE *stream, const cli_text_report *report, text_buffer *scratch) {
+  if (!whosaid_model_has_attribution(report->model)) return;
+  size_t speakers = whosaid_doc_speaker_count(report->doc);
+  fprintf(stream, "\nSpeakers (%zu)\n", speakers);
+  for (size_t index = 0; index < speakers; index++) {
+    whosaid_speaker speaker;
+    if (whosaid_doc_speaker(report->doc, index, &speaker) != WHOSAID_OK) continue;
+    text_buffer line = {0};
+    build_display(scratch, speaker.name, strlen(speaker.name), &name_limits);
+    buffer_append(&line, buffer_text(scratch), scratch->length);
+    if (speaker.role != NULL) {
+      build_display(scratch, speaker.role, strlen(speaker.role), &name_limits);
+      buffer_append(&line, ", ", 2);
+      buffer_append(&line, buffer_text(scratch), scratch->length);
+    }
+    append_quote_numbers(&line, report->doc, (int32_t)index);
+    print_wrapped(stream, buffer_text(&line), line.length, "  ", "      ");
+    buffer_free(&line);
+  }
+  text_buffer line = {0};
+  buffer_append(&line, "no speaker found", 16);
+  if (append_quote_numbers(&line, report->doc, -1) > 0) {
+    print_wrapped(stream, buffer_text(&line), line.length, "  ", "      ");
+  }
+  buffer_free(&line);
 }
 
 static void print_other_spans(FILE *stream, const cli_text_report *report, size_t other_count,
@@ -570,6 +627,7 @@ void cli_report_text(FILE *stream, const cli_text_report *report) {
   size_t direct_count = 0, other_count = 0;
   count_quotes(report->doc, &direct_count, &other_count);
   print_header(stream, report, &scratch);
+  print_speakers(stream, report, &scratch);
   print_direct_quotes(stream, report, direct_count, &scratch);
   print_entities(stream, report, &scratch);
   print_other_spans(stream, report, other_count, &scratch);
