@@ -41,25 +41,11 @@ static void strip_name(const attrib_input *in, uint32_t *first, uint32_t *end) {
   }
 }
 
-static bool same_token(const attrib_input *in, size_t a, size_t b) {
-  const text_token *x = &in->tokens[a], *y = &in->tokens[b];
-  size_t length = x->end - x->start;
-  if (length != (size_t)(y->end - y->start)) return false;
-  for (size_t k = 0; k < length; k++) {
-    unsigned char c = (unsigned char)in->text[x->start + k];
-    unsigned char d = (unsigned char)in->text[y->start + k];
-    if (c >= 'A' && c <= 'Z') c = (unsigned char)(c + 32);
-    if (d >= 'A' && d <= 'Z') d = (unsigned char)(d + 32);
-    if (c != d) return false;
-  }
-  return true;
-}
-
 static bool same_words(const attrib_input *in, uint32_t a, uint32_t a_end, uint32_t b,
                        uint32_t b_end) {
   if (a_end - a != b_end - b) return false;
   for (uint32_t k = 0; k < a_end - a; k++) {
-    if (!same_token(in, a + k, b + k)) return false;
+    if (!attrib_same_token(in, a + k, b + k)) return false;
   }
   return true;
 }
@@ -84,8 +70,8 @@ static bool initials_of(const attrib_input *in, size_t i, uint32_t first, uint32
 static bool short_form(const attrib_input *in, whosaid_entity_type type, uint32_t word,
                        uint32_t first, uint32_t end) {
   if (end - first < 2) return false;
-  if (type == WHOSAID_ENTITY_PER) return same_token(in, word, end - 1);
-  return type == WHOSAID_ENTITY_ORG && (same_token(in, word, first) || same_token(in, word, end - 1));
+  if (type == WHOSAID_ENTITY_PER) return attrib_same_token(in, word, end - 1);
+  return type == WHOSAID_ENTITY_ORG && (attrib_same_token(in, word, first) || attrib_same_token(in, word, end - 1));
 }
 
 static bool gender_fits(const attrib_cluster *cluster, int gender) {

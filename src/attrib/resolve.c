@@ -121,6 +121,25 @@ static bool speaks(const attrib_input *in, const attrib_entity *e) {
   return before > 0 && attrib_cue_at(in, before - 1, &kind) > 0 && kind == ATTRIB_CUE_VERB;
 }
 
+/* Whether entity E is joined by "and" or "or" to another ("Smith and
+ * Brown"). */
+static bool coordinated(const attrib_input *in, size_t e) {
+  static const char *const conjunctions[] = {"and", "or", "&", NULL};
+  const attrib_entity *entity = &in->entities[e];
+  if (e + 1 < in->entity_count && entity->end_token + 1 < in->token_count &&
+      attrib_token_in(in, entity->end_token, conjunctions)) {
+    uint32_t next = entity->end_token + 1;
+    while (next < in->token_count && attrib_is_title(in, next)) next++;
+    if (in->entities[e + 1].first_token == next) return true;
+  }
+  if (e > 0 && entity->first_token >= 2) {
+    uint32_t before = entity->first_token - 1;
+    while (before > 0 && attrib_is_title(in, before)) before--;
+    return attrib_token_in(in, before, conjunctions) && in->entities[e - 1].end_token == before;
+  }
+  return false;
+}
+
 /* Whether entity E is its sentence's subject: "Former Hewlett-Packard CEO
  * Carly Fiorina named ...". */
 static bool opens_sentence(const attrib_input *in, const attrib_entity *e) {
@@ -144,10 +163,14 @@ static int32_t antecedent(const attrib_input *in, const attrib_result *out, size
     int32_t c = out->entity_cluster.items[e];
     const attrib_cluster *cluster = &out->clusters.items[c];
     bool person = compatible(cluster, gender);
-    bool talks = (speaks(in, entity) || opens_sentence(in, entity)) &&
-                 cluster->type != WHOSAID_ENTITY_LOC &&
-                 (person || (cluster->type != WHOSAID_ENTITY_PER &&
-                             cluster->gender == ATTRIB_GENDER_UNKNOWN));
+    bool may_talk = cluster->type != WHOSAID_ENTITY_LOC &&
+                    (person || (cluster->type != WHOSAID_ENTITY_PER &&
+                                cluster->gender == ATTRIB_GENDER_UNKNOWN));
+    /* The subject of a cue is a source, and so is a sentence's subject
+     * unless it shares the subject with someone ("Smith and Brown met.
+     * He said ..." could be either). */
+    bool talks = may_talk && !coordinated(in, e) &&
+                 (speaks(in, entity) || opens_sentence(in, entity));
     if (talks && source < 0) source = c, source_at = entity->first_token;
     if (person && named < 0) named = c, named_at = entity->first_token;
     if (source >= 0 && named >= 0) break;
@@ -192,15 +215,7 @@ static int32_t resolve_nominal(const attrib_input *in, const attrib_result *out,
     const attrib_cluster *cluster = &out->clusters.items[c];
     for (uint32_t t = cluster->role_first; t < cluster->role_end; t++) {
       if (cluster->role_first >= m.first_token) break; /* the role comes after: no */
-      const text_token *a = &in->tokens[t], *b = &in->tokens[head];
-      size_t length = a->end - a->start;
-      if (length != (size_t)(b->end - b->start)) continue;
-      bool same = true;
-      for (size_t k = 0; k < length && same; k++) {
-        char x = in->text[a->start + k], y = in->text[b->start + k];
-        same = (x | 32) == (y | 32);
-      }
-      if (same && attrib_is_role_noun(in, head)) return (int32_t)c;
+      if (attrib_same_token(in, t, head) && attrib_is_role_noun(in, head)) return (int32_t)c;
     }
   }
   return -1;

@@ -22,6 +22,20 @@ bool attrib_token_is(const attrib_input *in, size_t i, const char *word) {
   return true;
 }
 
+bool attrib_same_token(const attrib_input *in, size_t a, size_t b) {
+  const text_token *x = &in->tokens[a], *y = &in->tokens[b];
+  size_t length = x->end - x->start;
+  if (length != (size_t)(y->end - y->start)) return false;
+  for (size_t k = 0; k < length; k++) {
+    unsigned char c = (unsigned char)in->text[x->start + k];
+    unsigned char d = (unsigned char)in->text[y->start + k];
+    if (c >= 'A' && c <= 'Z') c = (unsigned char)(c + ('a' - 'A'));
+    if (d >= 'A' && d <= 'Z') d = (unsigned char)(d + ('a' - 'A'));
+    if (c != d) return false;
+  }
+  return true;
+}
+
 bool attrib_token_in(const attrib_input *in, size_t i, const char *const *words) {
   unsigned char first = (unsigned char)in->text[in->tokens[i].start];
   if (first >= 'A' && first <= 'Z') first = (unsigned char)(first + ('a' - 'A'));

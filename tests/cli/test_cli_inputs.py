@@ -77,7 +77,7 @@ class TextInputs(cli_support.CliTestCase):
     def test_empty_file_gives_empty_results(self):
         path = self.write_file('empty.txt', b'')
         document = self.analyze_json(path)
-        self.assertEqual(document, {'doc': 'empty', 'entities': [], 'quotes': []})
+        self.assertEqual(document, {'doc': 'empty', 'entities': [], 'quotes': [], 'speakers': []})
         text = self.analyze(path).stdout.decode('utf-8')
         self.assertIn('0 paragraphs', text)
         self.assertIn('Direct quotes (0)', text)

@@ -1,7 +1,9 @@
 """test_cli_seed.py: the seed article (shared data/seed/pompeo-huawei) end to
-end: every gold quote is found with its exact byte span, the scare quote
-"back door" and the name "Open Door" are not quotes, and every "text" field
-holds the bytes at its offsets, as tools/score.py checks them."""
+end: every gold quote is found with its exact byte span and attributed as
+the gold says (speaker mention and speaker, including the quote no one is
+named for), the scare quote "back door" and the name "Open Door" are not
+quotes, and every "text" field holds the bytes at its offsets, as
+tools/score.py checks them."""
 
 import json
 import os
@@ -36,7 +38,7 @@ class SeedArticle(cli_support.CliTestCase):
         self.explained = self.analyze_json(SEED_TEXT, '--explain')
 
     def test_document_has_the_format_md_shape(self):
-        self.assertEqual(list(self.document), ['doc', 'entities', 'quotes'])
+        self.assertEqual(list(self.document), ['doc', 'entities', 'quotes', 'speakers'])
         self.assertEqual(self.document['doc'], 'pompeo-huawei')
         for quote in self.document['quotes']:
             self.assertEqual(list(quote), ['start', 'end', 'text', 'speaker_mention', 'speaker'])
@@ -48,6 +50,37 @@ class SeedArticle(cli_support.CliTestCase):
         for gold in self.gold['quotes']:
             with self.subTest(quote=gold['text'][:50]):
                 self.assertIn((gold['start'], gold['end']), found)
+
+    def test_every_gold_quote_is_attributed_as_the_gold_says(self):
+        found = {(q['start'], q['end']): q for q in self.document['quotes']}
+        for gold in self.gold['quotes']:
+            with self.subTest(quote=gold['text'][:50]):
+                quote = found[(gold['start'], gold['end'])]
+                self.assertEqual(quote['speaker'], gold['speaker'])
+                mention, expected = quote['speaker_mention'], gold['speaker_mention']
+                if expected is None:
+                    self.assertIsNone(mention)
+                else:  # FORMAT.md: the mentions overlap
+                    self.assertLess(max(mention['start'], expected['start']),
+                                    min(mention['end'], expected['end']))
+
+    def test_speakers_list_their_quotes_and_mentions(self):
+        speakers = {s['name']: s for s in self.document['speakers']}
+        self.assertEqual(set(speakers), {'Mike Pompeo', 'Richard A. Grenell', 'Geng Shuang'})
+        pompeo = speakers['Mike Pompeo']
+        self.assertEqual(pompeo['type'], 'PER')
+        self.assertEqual(pompeo['role'], 'Secretary of State')
+        self.assertEqual(pompeo['quotes'], [0, 1])
+        texts = [m['text'] for m in pompeo['mentions']]
+        self.assertIn('Pompeo', texts)
+        self.assertIn('Mike Pompeo', texts)
+        self.assertEqual(speakers['Geng Shuang']['role'], 'spokesman')
+        self.assertEqual(speakers['Geng Shuang']['quotes'], [4])
+
+    def test_explain_names_the_rule_of_each_attribution(self):
+        rules = [q['attribution'] for q in self.explained['quotes']]
+        self.assertEqual(rules, ['TRAILING_CUE', 'LEADING_CUE', 'REPORTED_SPEECH', 'NONE',
+                                 'TRAILING_CUE'])
 
     def test_quotes_are_in_text_order(self):
         starts = [q['start'] for q in self.document['quotes']]
@@ -98,10 +131,10 @@ class SeedArticle(cli_support.CliTestCase):
         column = len(before) - (before.rfind('\n') + 1) + 1
         self.assertIn(' %d:%d\n' % (line, column), text)
         self.assertIn('They [Germany] will take their own sovereign decisions', text)
-        has_speakers = any(q['speaker'] for q in self.document['quotes'])
-        if not has_speakers:
-            self.assertEqual(text.count('Speaker attribution is not available in this '
-                                        'version: speakers are not shown.'), 1)
+        self.assertIn('Speakers (3)\n  Mike Pompeo, Secretary of State: quotes 1, 2\n', text)
+        self.assertIn('  no speaker found: quote 4\n', text)
+        self.assertIn('speaker: Geng Shuang, spokesman (named as \u201cspokesman Geng Shuang\u201d)',
+                      text)
         self.assertIn('back door', text.split('Quoted spans that are not direct quotes')[1])
         if not self.document['entities']:
             self.assertIn('Named entities: not available in this version (no entity model).',
