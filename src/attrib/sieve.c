@@ -170,7 +170,7 @@ static bool trailing_cue(sieve *s, size_t q) {
   size_t start = first + (first < end && is_mark(in, first, ','));
   size_t window = start < end && attrib_is_name_token(in, start) ? 2 * TRAILING_WINDOW
                                                                    : TRAILING_WINDOW;
-  static const char *const subordinators[] = {"when", "while", "as", "because", "after",
+  static const char *const subordinators[] = {"when", "while", "because", "after",
                                               "before", "if", "that", "which", "until",
                                               "since", "although", "though", NULL};
   for (size_t i = first; i < end && i < first + window; i++) {
