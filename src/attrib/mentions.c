@@ -159,7 +159,7 @@ static attrib_mention head_of_name(const attrib_input *in, attrib_mention m, siz
 
 static bool subject_pronoun(const attrib_input *in, size_t i) {
   static const char *const subjects[] = {"he", "she", "they", "we", "i", "you", "it", NULL};
-  return attrib_token_in(in, i, subjects);
+  return attrib_is_pronoun(in, i) && attrib_token_in(in, i, subjects);
 }
 
 static bool is_punctuation(const attrib_input *in, size_t i, char c) {

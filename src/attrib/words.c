@@ -74,11 +74,13 @@ static const char *const other_pronouns[] = {"they", "them", "their", "we", "i",
                                              "it", "us", "one", NULL};
 
 bool attrib_is_pronoun(const attrib_input *in, size_t i) {
+  if (in->tokens[i].flags & WHOSAID_TOKEN_ALL_CAPS) return false; /* "US" is no "us" */
   return attrib_token_in(in, i, male_pronouns) || attrib_token_in(in, i, female_pronouns) ||
          attrib_token_in(in, i, other_pronouns);
 }
 
 int attrib_pronoun_gender(const attrib_input *in, size_t i) {
+  if (in->tokens[i].flags & WHOSAID_TOKEN_ALL_CAPS) return ATTRIB_GENDER_UNKNOWN;
   if (attrib_token_in(in, i, male_pronouns)) return ATTRIB_GENDER_MALE;
   if (attrib_token_in(in, i, female_pronouns)) return ATTRIB_GENDER_FEMALE;
   return ATTRIB_GENDER_UNKNOWN;
