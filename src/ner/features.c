@@ -266,7 +266,10 @@ int ner_headline_kind(const ner_document *document, const ner_sentence *sentence
     words++;
     capitalized += (word->flags & WHOSAID_TOKEN_CAPITALIZED) != 0;
     caps += (word->flags & WHOSAID_TOKEN_ALL_CAPS) != 0;
-    if (!(word->flags & WHOSAID_TOKEN_CAPITALIZED) && !is_function_word(document->text, word)) {
+    /* Only whether any is in lower case counts: after the first, the word
+     * list is not searched again. */
+    if (lower == 0 && !(word->flags & WHOSAID_TOKEN_CAPITALIZED) &&
+        !is_function_word(document->text, word)) {
       lower++;
     }
   }
