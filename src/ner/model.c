@@ -352,7 +352,7 @@ static void add_row(int32_t sums[NER_LABELS], const int16_t *row) {
 }
 
 static void add_features(const tagger *t, const ner_feature *features, size_t count,
-                        int32_t sums[NER_LABELS]) {
+                         int32_t sums[NER_LABELS]) {
   for (size_t i = 0; i < count; i++) {
     const int16_t *row = ner_weights_find(t->table, features[i]);
     if (row != NULL) add_row(sums, row);
