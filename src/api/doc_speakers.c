@@ -134,7 +134,8 @@ int api_attribute(whosaid_doc *doc, const quote_cues *cues, const char *text) {
                      doc->quotes.len,
                      entities,
                      doc->entities.len,
-                     cues};
+                     cues,
+                     NULL};
   attrib_result result = {0};
   status = attrib_run(&in, &result);
   if (status == 0) status = collect(doc, &result, text);

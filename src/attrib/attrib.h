@@ -44,6 +44,10 @@ typedef struct {
   const attrib_entity *entities; /* in text order, not overlapping */
   size_t entity_count;
   const quote_cues *cues; /* NULL: no speech cue is known, so no cue rule fires */
+  /* One byte per token remembering attrib_cue_at's answer (0: not asked
+   * yet), as the rules ask about the same tokens again and again; NULL:
+   * attrib_run provides one. */
+  uint8_t *cue_cache;
 } attrib_input;
 
 /* A span of tokens that names a source or an entity. */

@@ -10,6 +10,7 @@
  * spokesman") and the like stay unresolved.
  */
 #include "attrib/attrib.h"
+#include "core/alloc.h"
 
 /* How many paragraphs back a pronoun's antecedent may be. */
 #define PRONOUN_PARAGRAPHS 2
@@ -257,9 +258,17 @@ int attrib_resolve(const attrib_input *in, attrib_result *out) {
   return 0;
 }
 
-int attrib_run(const attrib_input *in, attrib_result *out) {
-  int status = attrib_cluster_entities(in, out);
-  if (status == 0) status = attrib_find_mentions(in, out);
-  if (status == 0) status = attrib_resolve(in, out);
+int attrib_run(const attrib_input *given, attrib_result *out) {
+  attrib_input in = *given;
+  uint8_t *cache = NULL;
+  if (in.cue_cache == NULL) {
+    cache = ws_calloc(in.token_count + 1, 1);
+    if (cache == NULL) return WHOSAID_ENOMEM;
+    in.cue_cache = cache;
+  }
+  int status = attrib_cluster_entities(&in, out);
+  if (status == 0) status = attrib_find_mentions(&in, out);
+  if (status == 0) status = attrib_resolve(&in, out);
+  ws_free(cache);
   return status;
 }

@@ -13,13 +13,12 @@
 bool attrib_token_is(const attrib_input *in, size_t i, const char *word) {
   const text_token *token = &in->tokens[i];
   size_t length = token->end - token->start;
-  if (length != strlen(word)) return false;
-  for (size_t k = 0; k < length; k++) {
+  for (size_t k = 0; k < length; k++) { /* WORD's NUL ends the match: no strlen */
     unsigned char c = (unsigned char)in->text[token->start + k];
     if (c >= 'A' && c <= 'Z') c = (unsigned char)(c + ('a' - 'A'));
     if (c != (unsigned char)word[k]) return false;
   }
-  return true;
+  return word[length] == '\0';
 }
 
 bool attrib_same_token(const attrib_input *in, size_t a, size_t b) {
@@ -211,7 +210,22 @@ bool attrib_is_time_word(const attrib_input *in, size_t i) {
 
 /* Cues **********************************************************************/
 
+static size_t find_cue(const attrib_input *in, size_t i, int *kind);
+
 size_t attrib_cue_at(const attrib_input *in, size_t i, int *kind) {
+  if (in->cue_cache == NULL) return find_cue(in, i, kind);
+  uint8_t cached = in->cue_cache[i];
+  if (cached == 0) { /* 1 + length * 4 + kind; lengths are at most QUOTE_CUE_MAX_WORDS */
+    int found_kind = ATTRIB_CUE_VERB;
+    size_t length = find_cue(in, i, &found_kind);
+    cached = (uint8_t)(1 + length * 4 + (size_t)found_kind);
+    in->cue_cache[i] = cached;
+  }
+  *kind = (cached - 1) & 3;
+  return (size_t)(cached - 1) >> 2;
+}
+
+static size_t find_cue(const attrib_input *in, size_t i, int *kind) {
   /* Cues are verbs and phrases in lower case: "States" of "United States"
    * or "Post" of "Washington Post" are names. A sentence may start with
    * one ("Said Dorothy Poynter, ...", "Stated Stone:"). */

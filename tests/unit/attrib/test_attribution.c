@@ -108,7 +108,8 @@ static int analyze(analysis *a, const char *text, const char *const *entities) {
                          a->quotes.len,
                          a->entities.items,
                          a->entities.len,
-                         cues};
+                         cues,
+                     NULL};
   return status == 0 ? attrib_run(&a->in, &a->out) : status;
 }
 
