@@ -72,7 +72,8 @@ WHOSAID_API const char *whosaid_version_string(void);
   XX(NOENT, -4, "no such file or directory")                         \
   XX(IO, -5, "input/output error")                                   \
   XX(MODEL, -6, "model file is corrupt or has the wrong format")     \
-  XX(RANGE, -7, "index or position out of range")
+  XX(RANGE, -7, "index or position out of range")                    \
+  XX(FORMAT, -8, "malformed data (not msgpack-RPC)")
 
 typedef enum {
   WHOSAID_OK = 0,
@@ -449,6 +450,27 @@ typedef struct {
 WHOSAID_API int whosaid_ner_evaluate(const whosaid_model *model, const char *path,
                                      const char *tags, whosaid_ner_evaluation *out,
                                      whosaid_error *err);
+
+/****************************************************************************/
+/* The RPC host                                                             */
+/****************************************************************************/
+
+typedef struct {
+  int input_fd;            /* msgpack-RPC in; the host does not close it */
+  int output_fd;           /* msgpack-RPC out; nothing else is written there */
+  unsigned debounce_ms;    /* wait for a pause in the typing; 0: 30 ms */
+  size_t background_bytes; /* analyse larger buffers off the loop thread; 0: 64 KiB */
+} whosaid_host_options;
+
+/*
+ * Serve msgpack-RPC on INPUT_FD/OUTPUT_FD as Neovim's job channel speaks it
+ * (jobstart([prog, 'host'], {'rpc': v:true})) until the input ends, then
+ * release everything and return 0; a broken output or a stream that is not
+ * msgpack-RPC ends it too (WHOSAID_EIO, WHOSAID_EFORMAT). MODEL may be
+ * NULL (quotes only). Logs go to stderr or $WHOSAID_LOG_FILE, at the level
+ * of $WHOSAID_LOG_LEVEL. The methods are listed in doc/host.md.
+ */
+WHOSAID_API int whosaid_host_run(const whosaid_model *model, const whosaid_host_options *options);
 
 #ifdef __cplusplus
 }

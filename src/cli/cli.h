@@ -60,6 +60,10 @@ int cli_train_ner_main(int argc, char **argv);
 /* "eval-ner [--model MODEL] [--output TAGS] FILE.conll". */
 int cli_eval_ner_main(const char *program_path, int argc, char **argv);
 
+/* cli_host.c: whosaid host [--model PATH] [--debounce MS] */
+int cli_host_main(const char *program_path, int argc, char **argv);
+void cli_print_host_help(FILE *stream);
+
 /* read_input.c **********************************************************/
 
 /* The largest text the library accepts: 4 GiB - 1 bytes. */

@@ -32,6 +32,9 @@ static void print_help(FILE *stream) {
       "  eval-ner [--model MODEL] [--output TAGS] FILE.conll\n"
       "                   tag a CoNLL-2003 file as given and print precision, recall\n"
       "                   and F1 as conlleval does; --output writes conlleval's input\n"
+      "  host [--model PATH]\n"
+      "                   serve msgpack-RPC on standard input and output (the editor\n"
+      "                   starts it; see 'whosaid help host')\n"
       "  help [COMMAND]   show this help, or the help of COMMAND\n"
       "  version          print the version\n"
       "\n"
@@ -53,6 +56,8 @@ static int run_help(int argc, char **argv) {
     print_help(stdout);
   } else if (strcmp(argv[1], "analyze") == 0) {
     cli_print_analyze_help(stdout);
+  } else if (strcmp(argv[1], "host") == 0) {
+    cli_print_host_help(stdout);
   } else if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "version") == 0) {
     print_help(stdout);
   } else {
@@ -69,6 +74,7 @@ static int dispatch(int argc, char **argv) {
   if (strcmp(command, "analyze") == 0) return cli_analyze_main(argv[0], argc - 1, argv + 1);
   if (strcmp(command, "train-ner") == 0) return cli_train_ner_main(argc - 1, argv + 1);
   if (strcmp(command, "eval-ner") == 0) return cli_eval_ner_main(argv[0], argc - 1, argv + 1);
+  if (strcmp(command, "host") == 0) return cli_host_main(argv[0], argc - 1, argv + 1);
   if (strcmp(command, "help") == 0) return run_help(argc - 1, argv + 1);
   if (strcmp(command, "-h") == 0 || strcmp(command, "--help") == 0) {
     return run_help(argc - 1, argv + 1);

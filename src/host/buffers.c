@@ -1,0 +1,245 @@
+/*
+ * buffers.c: the buffers Neovim sends, one state each. The host keeps its
+ * own copy of the lines and applies every nvim_buf_lines_event to it
+ * exactly, so it always knows the text Neovim has (at a changedtick). After
+ * a pause in the typing (the debounce timer) it analyses the text: a small
+ * buffer at once, a large one on libuv's thread pool so that requests are
+ * still answered meanwhile. A result made for an older changedtick is
+ * dropped: the edit that made it old has scheduled a new analysis.
+ */
+#include <string.h>
+
+#include "core/alloc.h"
+#include "host/host.h"
+
+#define DEFAULT_DEBOUNCE_MS 30
+#define DEFAULT_BACKGROUND_BYTES (64u << 10)
+
+host_buffer *host_buffer_find(host *h, int64_t handle) {
+  for (host_buffer *b = h->buffers; b != NULL; b = b->next) {
+    if (b->handle == handle) return b;
+  }
+  return NULL;
+}
+
+int host_buffer_add(host *h, int64_t handle, host_buffer **out) {
+  host_buffer *b = ws_calloc(1, sizeof(*b));
+  if (b == NULL) return WHOSAID_ENOMEM;
+  b->h = h;
+  b->handle = handle;
+  b->doc_tick = -1;
+  b->next_mark_id = 1;
+  uv_timer_init(h->loop, &b->debounce);
+  b->debounce.data = b;
+  b->next = h->buffers;
+  h->buffers = b;
+  *out = b;
+  return 0;
+}
+
+/* Freeing ******************************************************************/
+
+static void free_lines(host_buffer *b) {
+  for (size_t i = 0; i < b->lines.len; i++) ws_free(b->lines.items[i].data);
+  VEC_FREE(&b->lines);
+}
+
+static void free_buffer(host_buffer *b) {
+  free_lines(b);
+  whosaid_doc_free(b->doc);
+  ws_free(b->text);
+  VEC_FREE(&b->placed);
+  VEC_FREE(&b->waiters);
+  ws_free(b);
+}
+
+/* The buffer goes once its timer is closed and no analysis runs on it. */
+static bool timer_closed(const host_buffer *b) { return b->debounce.data == NULL; }
+
+static void on_timer_closed(uv_handle_t *handle) {
+  host_buffer *b = handle->data;
+  handle->data = NULL;
+  if (!b->analysing) free_buffer(b);
+}
+
+void host_buffer_close(host_buffer *b) {
+  host *h = b->h;
+  for (host_buffer **link = &h->buffers; *link != NULL; link = &(*link)->next) {
+    if (*link == b) {
+      *link = b->next;
+      break;
+    }
+  }
+  b->closing = true;
+  host_marks_forget(b);
+  for (size_t i = 0; i < b->waiters.len; i++) {
+    host_respond_error(h, b->waiters.items[i], "buffer %lld was detached", (long long)b->handle);
+  }
+  b->waiters.len = 0;
+  uv_close((uv_handle_t *)&b->debounce, on_timer_closed);
+}
+
+void host_buffer_close_all(host *h) {
+  while (h->buffers != NULL) host_buffer_close(h->buffers);
+}
+
+/* Edits *********************************************************************/
+
+static int copy_line(const msgpack_object *object, host_line *out) {
+  const char *data;
+  size_t length;
+  if (!rpc_as_string(object, &data, &length)) return WHOSAID_EINVAL;
+  out->data = ws_malloc(length + 1);
+  if (out->data == NULL) return WHOSAID_ENOMEM;
+  memcpy(out->data, data, length);
+  out->data[length] = '\0';
+  out->length = length;
+  return 0;
+}
+
+int host_buffer_apply_lines(host_buffer *b, int64_t tick, int64_t first, int64_t last,
+                            const msgpack_object *lines) {
+  if (lines->type != MSGPACK_OBJECT_ARRAY) return WHOSAID_EINVAL;
+  size_t have = b->lines.len, count = lines->via.array.size;
+  if (last < 0) last = (int64_t)have; /* -1: to the end (the whole buffer at attach) */
+  if (first < 0 || first > last || (size_t)last > have) return WHOSAID_ERANGE;
+  host_line *copies = ws_calloc(count + 1, sizeof(*copies));
+  if (copies == NULL) return WHOSAID_ENOMEM;
+  int status = 0;
+  for (size_t i = 0; i < count && status == 0; i++) {
+    status = copy_line(&lines->via.array.ptr[i], &copies[i]);
+  }
+  size_t removed = (size_t)(last - first), total = have - removed + count;
+  if (status == 0 && VEC_RESERVE(&b->lines, total + 1) != 0) status = WHOSAID_ENOMEM;
+  if (status != 0) {
+    for (size_t i = 0; i < count; i++) ws_free(copies[i].data);
+    ws_free(copies);
+    return status;
+  }
+  for (size_t i = (size_t)first; i < (size_t)last; i++) ws_free(b->lines.items[i].data);
+  memmove(b->lines.items + first + count, b->lines.items + last,
+          (have - (size_t)last) * sizeof(host_line));
+  memcpy(b->lines.items + first, copies, count * sizeof(host_line));
+  b->lines.len = total;
+  ws_free(copies);
+  host_marks_edit(b, (uint32_t)first, (uint32_t)last, (uint32_t)count);
+  if (tick >= 0) b->changedtick = tick;
+  b->edits++;
+  b->dirty = true;
+  return 0;
+}
+
+/* The lines joined by '\n', as Neovim's buffer text; NULL when out of memory. */
+static char *join_lines(const host_buffer *b, size_t *length) {
+  size_t total = 0;
+  for (size_t i = 0; i < b->lines.len; i++) total += b->lines.items[i].length + 1;
+  char *text = ws_malloc(total + 1);
+  if (text == NULL) return NULL;
+  size_t at = 0;
+  for (size_t i = 0; i < b->lines.len; i++) {
+    if (i > 0) text[at++] = '\n';
+    memcpy(text + at, b->lines.items[i].data, b->lines.items[i].length);
+    at += b->lines.items[i].length;
+  }
+  text[at] = '\0';
+  *length = at;
+  return text;
+}
+
+/* Analysis ******************************************************************/
+
+static void keep_analysis(host_buffer *b, whosaid_doc *doc, char *text, size_t length,
+                          int64_t tick, uint64_t edits) {
+  whosaid_doc_free(b->doc);
+  ws_free(b->text);
+  b->doc = doc;
+  b->text = text;
+  b->text_length = length;
+  b->doc_tick = tick;
+  b->dirty = edits != b->edits;
+}
+
+int host_buffer_analyse_now(host_buffer *b) {
+  if (!b->dirty && b->doc != NULL) return 0;
+  size_t length = 0;
+  char *text = join_lines(b, &length);
+  if (text == NULL) return WHOSAID_ENOMEM;
+  whosaid_doc *doc = NULL;
+  uint64_t start = uv_hrtime();
+  int status = whosaid_analyze(b->h->model, text, length, &doc);
+  if (status != 0) {
+    ws_free(text);
+    return status;
+  }
+  host_log(HOST_LOG_DEBUG, "buffer %lld: %zu bytes analysed in %.2f ms", (long long)b->handle,
+           length, (double)(uv_hrtime() - start) / 1e6);
+  keep_analysis(b, doc, text, length, b->changedtick, b->edits);
+  return 0;
+}
+
+static void analyse_in_background(uv_work_t *work) {
+  host_buffer *b = work->data;
+  b->work_doc = NULL;
+  b->work_status = whosaid_analyze(b->h->model, b->work_text, b->work_length, &b->work_doc);
+}
+
+static void after_background(uv_work_t *work, int status) {
+  host_buffer *b = work->data;
+  b->analysing = false;
+  bool fresh = status == 0 && b->work_status == 0 && !b->closing &&
+               b->work_edits == b->edits;
+  if (fresh) {
+    keep_analysis(b, b->work_doc, b->work_text, b->work_length, b->work_tick, b->work_edits);
+    host_marks_update(b);
+  } else {
+    whosaid_doc_free(b->work_doc);
+    ws_free(b->work_text);
+    if (b->work_status != 0) {
+      host_log(HOST_LOG_ERROR, "analysis failed: %s", whosaid_strerror(b->work_status));
+    }
+  }
+  b->work_doc = NULL;
+  b->work_text = NULL;
+  if (b->closing) {
+    if (timer_closed(b)) free_buffer(b);
+  } else if (b->dirty) {
+    host_buffer_schedule(b); /* edits came while it ran */
+  }
+}
+
+static void on_debounce(uv_timer_t *timer) {
+  host_buffer *b = timer->data;
+  if (b->analysing || !b->dirty || b->closing) return; /* a running one reschedules */
+  size_t bytes = 0;
+  for (size_t i = 0; i < b->lines.len; i++) bytes += b->lines.items[i].length + 1;
+  size_t background = b->h->options.background_bytes ? b->h->options.background_bytes
+                                                      : DEFAULT_BACKGROUND_BYTES;
+  if (bytes <= background) {
+    int status = host_buffer_analyse_now(b);
+    if (status != 0) host_log(HOST_LOG_ERROR, "analysis failed: %s", whosaid_strerror(status));
+    else host_marks_update(b);
+    return;
+  }
+  b->work_text = join_lines(b, &b->work_length);
+  if (b->work_text == NULL) {
+    host_log(HOST_LOG_ERROR, "out of memory: buffer %lld not analysed", (long long)b->handle);
+    return;
+  }
+  b->work_tick = b->changedtick;
+  b->work_edits = b->edits;
+  b->work.data = b;
+  b->analysing = true;
+  int status = uv_queue_work(b->h->loop, &b->work, analyse_in_background, after_background);
+  if (status != 0) {
+    b->analysing = false;
+    ws_free(b->work_text);
+    b->work_text = NULL;
+    host_log(HOST_LOG_ERROR, "cannot start an analysis: %s", uv_strerror(status));
+  }
+}
+
+void host_buffer_schedule(host_buffer *b) {
+  if (b->closing) return;
+  unsigned delay = b->h->options.debounce_ms ? b->h->options.debounce_ms : DEFAULT_DEBOUNCE_MS;
+  uv_timer_start(&b->debounce, on_debounce, delay, 0);
+}

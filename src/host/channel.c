@@ -1,0 +1,220 @@
+/*
+ * channel.c: the host's two pipes. Bytes from Neovim go through the
+ * decoder to the dispatcher; messages to Neovim go through a write queue
+ * (uv_write copies nothing, so each message keeps its own bytes until
+ * written). The loop never blocks: a call to Neovim returns at once and its
+ * reply arrives later as a response, while other messages keep coming.
+ *
+ * The rules Neovim imposes on a host (verified with Neovim 0.7.2):
+ *
+ * 1. Keep reading while a call to Neovim is pending. While Vimscript waits
+ *    in rpcrequest() for the host, Neovim serves only this channel; if the
+ *    host, to answer, calls Neovim (nvim_buf_attach, nvim_exec_lua) and
+ *    Neovim, to run that call, sends the host another request, a host that
+ *    queued it until its own reply came would deadlock. Here every message
+ *    is dispatched as it arrives.
+ * 2. Answer nested requests innermost first. Neovim 0.7 closes the channel
+ *    on a response whose id is not the innermost pending one. The handlers
+ *    answer at once, except attach and analyze, which answer when their own
+ *    call returns; a request that arrives meanwhile is answered before them
+ *    because it is answered as soon as it arrives.
+ * 3. Never call nvim_get_mode (or anything that waits for input) while
+ *    handling a request: it blocks Neovim until a key is pressed. The host
+ *    calls only nvim_create_namespace, nvim_buf_attach, nvim_buf_detach and
+ *    nvim_exec_lua.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "host/host.h"
+
+/* Writing *******************************************************************/
+
+typedef struct {
+  uv_write_t request;
+  host *h;
+  char data[];
+} write_request;
+
+static void on_written(uv_write_t *request, int status) {
+  write_request *write = (write_request *)request;
+  if (status < 0 && status != UV_ECANCELED) {
+    host_log(HOST_LOG_ERROR, "writing to Neovim failed: %s", uv_strerror(status));
+    write->h->status = WHOSAID_EIO;
+    host_channel_stop(write->h);
+  }
+  ws_free(write);
+}
+
+void host_send(host *h) {
+  size_t size = h->writer.buffer.size;
+  if (!h->output_open || size == 0) {
+    rpc_writer_reset(&h->writer);
+    return;
+  }
+  write_request *write = ws_malloc(sizeof(*write) + size);
+  if (write == NULL) {
+    host_log(HOST_LOG_ERROR, "out of memory: a message of %zu bytes was not sent", size);
+    rpc_writer_reset(&h->writer);
+    return;
+  }
+  write->h = h;
+  memcpy(write->data, h->writer.buffer.data, size);
+  rpc_writer_reset(&h->writer);
+  uv_buf_t buffer = uv_buf_init(write->data, (unsigned)size);
+  int status = uv_write(&write->request, (uv_stream_t *)&h->output, &buffer, 1, on_written);
+  if (status < 0) {
+    host_log(HOST_LOG_ERROR, "writing to Neovim failed: %s", uv_strerror(status));
+    ws_free(write);
+    h->status = WHOSAID_EIO;
+    host_channel_stop(h);
+  }
+}
+
+void host_respond_begin(host *h, uint32_t id) {
+  rpc_write_response(&h->writer, id);
+  msgpack_pack_nil(&h->writer.packer); /* no error */
+}
+
+void host_respond_error(host *h, uint32_t id, const char *format, ...) {
+  char message[512];
+  va_list args;
+  va_start(args, format);
+  vsnprintf(message, sizeof(message), format, args);
+  va_end(args);
+  host_log(HOST_LOG_INFO, "request %u refused: %s", id, message);
+  rpc_write_error(&h->writer, id, message);
+  host_send(h);
+}
+
+/* Calls to Neovim ****************************************************************/
+
+uint32_t host_call_begin(host *h, const char *method, size_t params) {
+  uint32_t id = h->next_call_id++;
+  rpc_write_request(&h->writer, id, method, params);
+  return id;
+}
+
+void host_call_end(host *h, uint32_t id, host_reply_fn reply, void *context) {
+  host_call call = {id, reply, context};
+  if (VEC_PUSH(&h->calls, call) != 0) {
+    host_log(HOST_LOG_ERROR, "out of memory: call %u not sent", id);
+    rpc_writer_reset(&h->writer);
+    if (reply != NULL) reply(h, context, NULL, NULL);
+    return;
+  }
+  host_send(h);
+}
+
+static void handle_response(host *h, const rpc_message *message) {
+  for (size_t i = 0; i < h->calls.len; i++) {
+    if (h->calls.items[i].id != message->id) continue;
+    host_call call = h->calls.items[i];
+    h->calls.items[i] = h->calls.items[--h->calls.len];
+    if (message->error.type != MSGPACK_OBJECT_NIL) {
+      host_log(HOST_LOG_WARN, "Neovim refused call %u", message->id);
+    }
+    if (call.reply != NULL) call.reply(h, call.context, &message->error, &message->result);
+    return;
+  }
+  host_log(HOST_LOG_WARN, "a response to no call of ours (id %u): ignored", message->id);
+}
+
+/* Reading ******************************************************************/
+
+static void dispatch(host *h, const rpc_message *message) {
+  switch (message->kind) {
+    case RPC_REQUEST: host_handle_request(h, message); break;
+    case RPC_NOTIFICATION: host_handle_notification(h, message); break;
+    case RPC_RESPONSE: handle_response(h, message); break;
+  }
+}
+
+/* Decode and dispatch every whole message the decoder holds. */
+static void drain(host *h) {
+  while (!h->stopping) {
+    rpc_message message;
+    uint32_t id = UINT32_MAX;
+    whosaid_error err = {0, ""};
+    int status = rpc_decoder_next(h->decoder, &message, &id, &err);
+    if (status == 0) return;
+    if (status == 1) {
+      dispatch(h, &message);
+    } else if (status == WHOSAID_EINVAL) { /* a bad message, but the stream goes on */
+      host_log(HOST_LOG_WARN, "malformed message: %s", err.message);
+      if (id != UINT32_MAX) host_respond_error(h, id, "malformed request: %s", err.message);
+    } else {
+      host_log(HOST_LOG_ERROR, "the input is not msgpack-RPC, closing: %s",
+               err.message[0] ? err.message : whosaid_strerror(status));
+      h->status = status;
+      host_channel_stop(h);
+      return;
+    }
+  }
+}
+
+static void on_alloc(uv_handle_t *handle, size_t suggested, uv_buf_t *buffer) {
+  (void)handle;
+  buffer->base = ws_malloc(suggested);
+  buffer->len = buffer->base != NULL ? suggested : 0;
+}
+
+static void on_read(uv_stream_t *stream, ssize_t length, const uv_buf_t *buffer) {
+  host *h = stream->data;
+  if (length > 0) {
+    int status = rpc_decoder_feed(h->decoder, buffer->base, (size_t)length);
+    if (status != 0) {
+      host_log(HOST_LOG_ERROR, "input refused, closing: %s", whosaid_strerror(status));
+      h->status = status == WHOSAID_ENOMEM ? status : WHOSAID_EFORMAT;
+      host_channel_stop(h);
+    } else {
+      drain(h);
+    }
+  } else if (length == UV_EOF) {
+    host_log(HOST_LOG_INFO, "the input ended: exiting");
+    host_channel_stop(h);
+  } else if (length < 0) {
+    host_log(HOST_LOG_ERROR, "reading from Neovim failed: %s", uv_strerror((int)length));
+    h->status = WHOSAID_EIO;
+    host_channel_stop(h);
+  }
+  ws_free(buffer->base);
+}
+
+/* Start and stop ******************************************************************/
+
+int host_channel_start(host *h) {
+  /* A handle is closed once initialised, whatever happens next. */
+  int status = uv_pipe_init(h->loop, &h->input, 0);
+  h->input_open = status == 0;
+  if (status == 0) status = uv_pipe_open(&h->input, h->options.input_fd);
+  if (status == 0) status = uv_pipe_init(h->loop, &h->output, 0);
+  h->output_open = h->input_open && status == 0;
+  if (status == 0) status = uv_pipe_open(&h->output, h->options.output_fd);
+  h->input.data = h->output.data = h;
+  if (status == 0) status = uv_read_start((uv_stream_t *)&h->input, on_alloc, on_read);
+  if (status != 0) {
+    host_log(HOST_LOG_ERROR, "cannot use the standard input and output: %s", uv_strerror(status));
+    h->status = WHOSAID_EIO;
+    host_channel_stop(h);
+    return WHOSAID_EIO;
+  }
+  return 0;
+}
+
+void host_channel_stop(host *h) {
+  if (h->stopping) return;
+  h->stopping = true;
+  if (h->input_open) uv_close((uv_handle_t *)&h->input, NULL);
+  if (h->output_open) uv_close((uv_handle_t *)&h->output, NULL);
+  h->input_open = h->output_open = false;
+  /* Calls still waiting for Neovim get their answer: none. */
+  while (h->calls.len > 0) {
+    host_call call = h->calls.items[--h->calls.len];
+    if (call.reply != NULL) call.reply(h, call.context, NULL, NULL);
+  }
+  host_buffer_close_all(h);
+}

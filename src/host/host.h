@@ -1,0 +1,177 @@
+/*
+ * host.h: the msgpack-RPC host that Neovim starts (`whosaid host`), the
+ * state its files share.
+ *
+ *   channel.c   stdin and stdout on libuv: reading, the write queue, calls
+ *               to Neovim and their replies, and the dispatcher
+ *   methods.c   the requests Neovim sends (poll, attach, quotes, ...)
+ *   buffers.c   each attached buffer: its lines, its edits, its analysis
+ *   marks.c     highlights: spans from an analysis, the diff against those
+ *               placed, one batched update per analysis
+ *   log.c       logging to stderr or $WHOSAID_LOG_FILE
+ *   run.c       whosaid_host_run: the loop from start to a clean exit
+ *
+ * Everything runs on the loop's thread except the analysis of a large
+ * buffer, which runs on libuv's thread pool on a copy of the text.
+ */
+#ifndef WHOSAID_HOST_H
+#define WHOSAID_HOST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "core/vec.h"
+#include "rpc/rpc.h"
+#include "whosaid.h"
+
+typedef struct host host;
+typedef struct host_buffer host_buffer;
+
+/* Logging ********************************************************************/
+
+enum { HOST_LOG_ERROR, HOST_LOG_WARN, HOST_LOG_INFO, HOST_LOG_DEBUG };
+
+/* Open the log: $WHOSAID_LOG_FILE (appended) or stderr, at the level of
+ * $WHOSAID_LOG_LEVEL (error, warn, info, debug; default warn). */
+void host_log_open(void);
+void host_log_close(void);
+void host_log(int level, const char *format, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* Calls to Neovim ***************************************************************/
+
+/* What to do with Neovim's reply to a call; ERROR is nil on success. Called
+ * with both NULL when the host shuts down before the reply came. */
+typedef void (*host_reply_fn)(host *h, void *context, const msgpack_object *error,
+                              const msgpack_object *result);
+
+typedef struct {
+  uint32_t id;
+  host_reply_fn reply;
+  void *context;
+} host_call;
+
+/* One highlight the host placed (an extmark in Neovim). */
+typedef struct {
+  uint32_t id;
+  uint32_t row, col, end_row, end_col; /* row UINT32_MAX: moved by an edit, unknown */
+  uint8_t group;                       /* host_group */
+  uint64_t text_hash;                  /* of its virtual text, 0 for none */
+} host_mark;
+
+typedef VEC(host_mark) host_mark_vec;
+
+enum host_group {
+  HOST_PERSON,
+  HOST_ORGANIZATION,
+  HOST_LOCATION,
+  HOST_MISC,
+  HOST_QUOTE,
+  HOST_SPEAKER,
+  HOST_ANNOTATION,
+  HOST_GROUPS
+};
+
+/* Buffers ***********************************************************************/
+
+typedef struct {
+  char *data;
+  size_t length;
+} host_line;
+
+struct host_buffer {
+  host_buffer *next;
+  host *h;
+  int64_t handle;          /* Neovim's buffer number */
+  VEC(host_line) lines;    /* the buffer as Neovim last told it */
+  int64_t changedtick;     /* of the lines */
+  uint64_t edits;          /* edits applied so far: an analysis of fewer is stale */
+  bool attached;           /* Neovim sends its edits */
+  bool dirty;              /* the lines changed since the last analysis */
+  whosaid_doc *doc;        /* the last analysis, of TEXT, or NULL */
+  char *text;
+  size_t text_length;
+  int64_t doc_tick;        /* the changedtick DOC was made for */
+  uv_timer_t debounce;     /* waits for a pause in the typing */
+  bool analysing;          /* an analysis runs on the thread pool */
+  uv_work_t work;
+  char *work_text;
+  size_t work_length;
+  whosaid_doc *work_doc;
+  int work_status;
+  int64_t work_tick;
+  uint64_t work_edits;
+  host_mark_vec placed;    /* the highlights Neovim has */
+  uint32_t next_mark_id;
+  void *update;            /* the update whose reply is awaited, or NULL (marks.c) */
+  bool update_again;       /* a newer analysis waits for that reply */
+  bool edited_in_update;   /* an edit came while the update was on its way */
+  VEC(uint32_t) waiters;   /* analyze() requests answered once highlights are applied */
+  bool closing;            /* freed once its timer is closed and no work runs */
+};
+
+/* The state of the host ************************************************************/
+
+struct host {
+  uv_loop_t *loop;
+  uv_pipe_t input, output;
+  bool input_open, output_open;
+  rpc_decoder *decoder;
+  rpc_writer writer;   /* the message being built */
+  const whosaid_model *model;
+  whosaid_host_options options;
+  uint32_t next_call_id;
+  VEC(host_call) calls; /* calls to Neovim awaiting their reply */
+  host_buffer *buffers;
+  int64_t namespace_id; /* the "whosaid" extmark namespace, or -1 */
+  bool stopping;
+  int status;           /* what whosaid_host_run returns */
+};
+
+/* channel.c */
+int host_channel_start(host *h);
+void host_channel_stop(host *h);
+/* Send the message built in h->writer (and reset it). */
+void host_send(host *h);
+/* Begin a call to Neovim's API: pack PARAMS objects after this, then
+ * host_call_end. */
+uint32_t host_call_begin(host *h, const char *method, size_t params);
+void host_call_end(host *h, uint32_t id, host_reply_fn reply, void *context);
+/* Answer request ID with an error / begin a success (then pack the result
+ * with h->writer.packer and host_send). */
+void host_respond_error(host *h, uint32_t id, const char *format, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+void host_respond_begin(host *h, uint32_t id);
+
+/* methods.c: answer a request, or handle a notification. */
+void host_handle_request(host *h, const rpc_message *message);
+void host_handle_notification(host *h, const rpc_message *message);
+
+/* buffers.c */
+host_buffer *host_buffer_find(host *h, int64_t handle);
+int host_buffer_add(host *h, int64_t handle, host_buffer **out);
+void host_buffer_close(host_buffer *buffer);
+void host_buffer_close_all(host *h);
+/* Apply nvim_buf_lines_event's edit; returns 0 or an error status. */
+int host_buffer_apply_lines(host_buffer *buffer, int64_t tick, int64_t first, int64_t last,
+                            const msgpack_object *lines);
+/* Analyse now if the text changed since the last analysis. */
+int host_buffer_analyse_now(host_buffer *buffer);
+/* Analyse after the debounce delay (on the thread pool if large). */
+void host_buffer_schedule(host_buffer *buffer);
+
+/* marks.c: bring Neovim's highlights in line with the buffer's analysis. */
+void host_marks_update(host_buffer *buffer);
+/* Shift the placed marks for an edit of lines [FIRST, LAST) into COUNT lines. */
+void host_marks_edit(host_buffer *buffer, uint32_t first, uint32_t last, uint32_t count);
+/* The buffer goes: its update's reply, if one is awaited, will find nobody. */
+void host_marks_forget(host_buffer *buffer);
+
+#endif

@@ -1,0 +1,663 @@
+/*
+ * methods.c: what Neovim may ask the host, and what it tells it.
+ *
+ * Requests (lowercase verbs; positions are 0-based rows and byte columns;
+ * a range is [row, col, end_row, end_col], end exclusive):
+ *   poll                          "ok"
+ *   version                       {version, protocol, entities, attribution}
+ *   attach(buf)                   follow the buffer's edits and highlight it
+ *   detach(buf)                   stop, and clear its highlights
+ *   analyze(buf)                  analyse now; answers once highlights are applied
+ *   quotes(buf)                   [{range, speaker, mention, rule, index}]
+ *   entities(buf)                 [{range, type, text, cluster}]
+ *   speakers(buf)                 [{name, type, role, cluster, first, quotes}]
+ *   speaker_of(buf, row, col)     the quote there: {quote, speaker, mention, kind, named, first}
+ *   mentions_of(buf, row, col)    the entity there: {name, ranges}
+ *   quote_near(buf, row, col, direction[, speaker])  {range, speaker, wrapped}
+ * Missing values are nil. Notifications: nvim_buf_lines_event,
+ * nvim_buf_changedtick_event and nvim_buf_detach_event, which Neovim sends
+ * once a buffer is attached.
+ */
+#include <string.h>
+
+#include "core/alloc.h"
+#include "host/host.h"
+
+#define PROTOCOL_VERSION 1
+
+/* Arguments ********************************************************************/
+
+static bool method_is(const rpc_message *m, const char *name) {
+  return m->method_length == strlen(name) && memcmp(m->method, name, m->method_length) == 0;
+}
+
+static size_t argument_count(const rpc_message *m) { return m->params.via.array.size; }
+
+static const msgpack_object *argument(const rpc_message *m, size_t i) {
+  return &m->params.via.array.ptr[i];
+}
+
+/* Check the argument count and that the first argument is an attached
+ * buffer; answer with an error and return NULL otherwise. */
+static host_buffer *attached_buffer(host *h, const rpc_message *m, size_t least, size_t most) {
+  size_t count = argument_count(m);
+  if (count < least || count > most) {
+    host_respond_error(h, m->id, "%.*s: expected %zu to %zu arguments, got %zu",
+                       (int)m->method_length, m->method, least, most, count);
+    return NULL;
+  }
+  int64_t handle;
+  if (!rpc_as_int(argument(m, 0), &handle)) {
+    host_respond_error(h, m->id, "%.*s: the first argument must be a buffer number",
+                       (int)m->method_length, m->method);
+    return NULL;
+  }
+  host_buffer *b = host_buffer_find(h, handle);
+  if (b == NULL || !b->attached) {
+    host_respond_error(h, m->id, "buffer %lld is not attached", (long long)handle);
+    return NULL;
+  }
+  return b;
+}
+
+/* The byte offset of the (row, col) in arguments 1 and 2 of the buffer's
+ * analysis (analysed now if it changed); false after an error answer. */
+static bool position_argument(host *h, const rpc_message *m, host_buffer *b, uint32_t *offset) {
+  int64_t row, col;
+  if (!rpc_as_int(argument(m, 1), &row) || !rpc_as_int(argument(m, 2), &col) || row < 0 ||
+      col < 0 || row > UINT32_MAX || col > UINT32_MAX) {
+    host_respond_error(h, m->id, "row and column must be integers of 0 or more");
+    return false;
+  }
+  int status = host_buffer_analyse_now(b);
+  if (status != 0) {
+    host_respond_error(h, m->id, "analysis failed: %s", whosaid_strerror(status));
+    return false;
+  }
+  if (whosaid_doc_offset(b->doc, (whosaid_point){(uint32_t)row, (uint32_t)col}, offset) != 0) {
+    host_respond_error(h, m->id, "row %lld is past the end of buffer %lld", (long long)row,
+                       (long long)b->handle);
+    return false;
+  }
+  return true;
+}
+
+/* Results *****************************************************************/
+
+static void pack_range(msgpack_packer *pk, const whosaid_range *range) {
+  msgpack_pack_array(pk, 4);
+  msgpack_pack_uint32(pk, range->start.line);
+  msgpack_pack_uint32(pk, range->start.column);
+  msgpack_pack_uint32(pk, range->end.line);
+  msgpack_pack_uint32(pk, range->end.column);
+}
+
+static void pack_key(msgpack_packer *pk, const char *key) { rpc_pack_cstring(pk, key); }
+
+static void pack_bool(msgpack_packer *pk, bool value) {
+  if (value) {
+    msgpack_pack_true(pk);
+  } else {
+    msgpack_pack_false(pk);
+  }
+}
+
+/* A string or a range, or nil for NULL. */
+static void pack_string_or_nil(msgpack_packer *pk, const char *string) {
+  if (string != NULL) {
+    rpc_pack_cstring(pk, string);
+  } else {
+    msgpack_pack_nil(pk);
+  }
+}
+
+static void pack_range_or_nil(msgpack_packer *pk, const whosaid_range *range) {
+  if (range != NULL) {
+    pack_range(pk, range);
+  } else {
+    msgpack_pack_nil(pk);
+  }
+}
+
+static void pack_speaker_name(msgpack_packer *pk, const whosaid_doc *doc, int32_t speaker) {
+  whosaid_speaker s;
+  if (speaker >= 0 && whosaid_doc_speaker(doc, (size_t)speaker, &s) == 0) {
+    rpc_pack_cstring(pk, s.name);
+  } else {
+    msgpack_pack_nil(pk);
+  }
+}
+
+/* The direct quotes in text order: from *NEXT on, the next one into *Q
+ * (and *NEXT past it); false after the last. */
+static bool next_direct_quote(const whosaid_doc *doc, size_t *next, whosaid_quote *q) {
+  for (size_t total = whosaid_doc_quote_count(doc); *next < total;) {
+    if (whosaid_doc_quote(doc, (*next)++, q) == 0 && (q->flags & WHOSAID_QUOTE_DIRECT)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+static size_t direct_quote_count(const whosaid_doc *doc) {
+  size_t count = 0, next = 0;
+  whosaid_quote q;
+  while (next_direct_quote(doc, &next, &q)) count++;
+  return count;
+}
+
+/* Simple requests ******************************************************************/
+
+static void poll(host *h, const rpc_message *m) {
+  host_respond_begin(h, m->id);
+  rpc_pack_cstring(&h->writer.packer, "ok");
+  host_send(h);
+}
+
+static void version(host *h, const rpc_message *m) {
+  msgpack_packer *pk = &h->writer.packer;
+  host_respond_begin(h, m->id);
+  msgpack_pack_map(pk, 4);
+  pack_key(pk, "version");
+  rpc_pack_cstring(pk, whosaid_version_string());
+  pack_key(pk, "protocol");
+  msgpack_pack_int(pk, PROTOCOL_VERSION);
+  pack_key(pk, "entities");
+  pack_bool(pk, whosaid_model_has_entities(h->model));
+  pack_key(pk, "attribution");
+  pack_bool(pk, whosaid_model_has_attribution(h->model));
+  host_send(h);
+}
+
+/* attach and detach ***************************************************************/
+
+typedef struct {
+  uint32_t request;
+  int64_t handle;
+} attaching;
+
+static void refuse_attach(host *h, attaching *a, const char *why) {
+  host_buffer *b = host_buffer_find(h, a->handle);
+  if (b != NULL && !b->attached) host_buffer_close(b);
+  host_respond_error(h, a->request, "cannot attach buffer %lld: %s", (long long)a->handle, why);
+  ws_free(a);
+}
+
+static void on_buffer_attached(host *h, void *context, const msgpack_object *error,
+                               const msgpack_object *result) {
+  attaching *a = context;
+  if (error == NULL) {
+    ws_free(a);
+    return;
+  } /* shutting down */
+  if (error->type != MSGPACK_OBJECT_NIL || result->type != MSGPACK_OBJECT_BOOLEAN ||
+      !result->via.boolean) {
+    refuse_attach(h, a, "Neovim refused (no such buffer?)");
+    return;
+  }
+  host_buffer *b = host_buffer_find(h, a->handle);
+  if (b != NULL) b->attached = true; /* its lines come as nvim_buf_lines_event */
+  host_respond_begin(h, a->request);
+  msgpack_pack_true(&h->writer.packer);
+  host_send(h);
+  ws_free(a);
+}
+
+static void attach_buffer(host *h, attaching *a) {
+  uint32_t id = host_call_begin(h, "nvim_buf_attach", 3);
+  msgpack_pack_int64(&h->writer.packer, a->handle);
+  msgpack_pack_true(&h->writer.packer); /* send the whole buffer first */
+  msgpack_pack_map(&h->writer.packer, 0);
+  host_call_end(h, id, on_buffer_attached, a);
+}
+
+static void on_namespace(host *h, void *context, const msgpack_object *error,
+                         const msgpack_object *result) {
+  attaching *a = context;
+  if (error == NULL) {
+    ws_free(a);
+    return;
+  }
+  int64_t ns;
+  if (error->type != MSGPACK_OBJECT_NIL || !rpc_as_int(result, &ns)) {
+    refuse_attach(h, a, "no extmark namespace");
+    return;
+  }
+  h->namespace_id = ns;
+  attach_buffer(h, a);
+}
+
+static void attach(host *h, const rpc_message *m) {
+  int64_t handle;
+  if (argument_count(m) != 1 || !rpc_as_int(argument(m, 0), &handle)) {
+    host_respond_error(h, m->id, "attach: expected one argument, a buffer number");
+    return;
+  }
+  host_buffer *b = host_buffer_find(h, handle);
+  if (b != NULL && b->attached) { /* already: nothing to do */
+    host_respond_begin(h, m->id);
+    msgpack_pack_true(&h->writer.packer);
+    host_send(h);
+    return;
+  }
+  attaching *a = ws_malloc(sizeof(*a));
+  if (a == NULL || (b == NULL && host_buffer_add(h, handle, &b) != 0)) {
+    ws_free(a);
+    host_respond_error(h, m->id, "attach: out of memory");
+    return;
+  }
+  *a = (attaching){m->id, handle};
+  if (h->namespace_id >= 0) {
+    attach_buffer(h, a);
+    return;
+  }
+  uint32_t id = host_call_begin(h, "nvim_create_namespace", 1);
+  rpc_pack_cstring(&h->writer.packer, "whosaid");
+  host_call_end(h, id, on_namespace, a);
+}
+
+static void detach(host *h, const rpc_message *m) {
+  host_buffer *b = attached_buffer(h, m, 1, 1);
+  if (b == NULL) return;
+  uint32_t id = host_call_begin(h, "nvim_buf_detach", 1);
+  msgpack_pack_int64(&h->writer.packer, b->handle);
+  host_call_end(h, id, NULL, NULL);
+  id = host_call_begin(h, "nvim_buf_clear_namespace", 4);
+  msgpack_pack_int64(&h->writer.packer, b->handle);
+  msgpack_pack_int64(&h->writer.packer, h->namespace_id);
+  msgpack_pack_int(&h->writer.packer, 0);
+  msgpack_pack_int(&h->writer.packer, -1);
+  host_call_end(h, id, NULL, NULL);
+  host_buffer_close(b);
+  host_respond_begin(h, m->id);
+  msgpack_pack_true(&h->writer.packer);
+  host_send(h);
+}
+
+/* analyze ***********************************************************************/
+
+static void analyze(host *h, const rpc_message *m) {
+  host_buffer *b = attached_buffer(h, m, 1, 1);
+  if (b == NULL) return;
+  int status = host_buffer_analyse_now(b);
+  if (status != 0) {
+    host_respond_error(h, m->id, "analysis failed: %s", whosaid_strerror(status));
+    return;
+  }
+  if (VEC_PUSH(&b->waiters, m->id) != 0) {
+    host_respond_error(h, m->id, "analyze: out of memory");
+    return;
+  }
+  host_marks_update(b); /* answers once Neovim has applied the highlights */
+}
+
+/* Lists **************************************************************************/
+
+static bool fresh_analysis(host *h, const rpc_message *m, host_buffer *b) {
+  int status = host_buffer_analyse_now(b);
+  if (status != 0) host_respond_error(h, m->id, "analysis failed: %s", whosaid_strerror(status));
+  return status == 0;
+}
+
+static void quotes(host *h, const rpc_message *m) {
+  host_buffer *b = attached_buffer(h, m, 1, 1);
+  if (b == NULL || !fresh_analysis(h, m, b)) return;
+  msgpack_packer *pk = &h->writer.packer;
+  host_respond_begin(h, m->id);
+  msgpack_pack_array(pk, direct_quote_count(b->doc));
+  size_t next = 0, index = 0;
+  whosaid_quote q;
+  while (next_direct_quote(b->doc, &next, &q)) {
+    msgpack_pack_map(pk, 5);
+    pack_key(pk, "range");
+    pack_range(pk, &q.range);
+    pack_key(pk, "speaker");
+    pack_speaker_name(pk, b->doc, q.speaker);
+    pack_key(pk, "mention");
+    if (q.has_speaker_mention) {
+      pack_range(pk, &q.speaker_mention);
+    } else {
+      msgpack_pack_nil(pk);
+    }
+    pack_key(pk, "rule");
+    rpc_pack_cstring(pk, whosaid_attribution_rule_name(q.rule));
+    pack_key(pk, "index");
+    msgpack_pack_uint64(pk, index++);
+  }
+  host_send(h);
+}
+
+static void entities(host *h, const rpc_message *m) {
+  host_buffer *b = attached_buffer(h, m, 1, 1);
+  if (b == NULL || !fresh_analysis(h, m, b)) return;
+  msgpack_packer *pk = &h->writer.packer;
+  size_t count = whosaid_doc_entity_count(b->doc);
+  host_respond_begin(h, m->id);
+  msgpack_pack_array(pk, count);
+  for (size_t i = 0; i < count; i++) {
+    whosaid_entity e;
+    whosaid_doc_entity(b->doc, i, &e);
+    msgpack_pack_map(pk, 4);
+    pack_key(pk, "range");
+    pack_range(pk, &e.range);
+    pack_key(pk, "type");
+    rpc_pack_cstring(pk, whosaid_entity_type_name(e.type));
+    pack_key(pk, "text");
+    rpc_pack_string(pk, b->text + e.range.start_byte, e.range.end_byte - e.range.start_byte);
+    pack_key(pk, "cluster");
+    msgpack_pack_int32(pk, e.cluster);
+  }
+  host_send(h);
+}
+
+static void speakers(host *h, const rpc_message *m) {
+  host_buffer *b = attached_buffer(h, m, 1, 1);
+  if (b == NULL || !fresh_analysis(h, m, b)) return;
+  msgpack_packer *pk = &h->writer.packer;
+  size_t count = whosaid_doc_speaker_count(b->doc);
+  host_respond_begin(h, m->id);
+  msgpack_pack_array(pk, count);
+  for (size_t s = 0; s < count; s++) {
+    whosaid_speaker speaker;
+    whosaid_doc_speaker(b->doc, s, &speaker);
+    msgpack_pack_map(pk, 6);
+    pack_key(pk, "name");
+    rpc_pack_cstring(pk, speaker.name);
+    pack_key(pk, "type");
+    rpc_pack_cstring(pk, whosaid_entity_type_name(speaker.type));
+    pack_key(pk, "role");
+    pack_string_or_nil(pk, speaker.role);
+    pack_key(pk, "cluster");
+    msgpack_pack_int32(pk, speaker.cluster);
+    pack_key(pk, "first");
+    pack_range(pk, &speaker.first_mention);
+    pack_key(pk, "quotes");
+    msgpack_pack_array(pk, speaker.quote_count);
+    size_t next = 0, index = 0;
+    whosaid_quote q;
+    for (; next_direct_quote(b->doc, &next, &q); index++) {
+      if (q.speaker == (int32_t)s) msgpack_pack_uint64(pk, index);
+    }
+  }
+  host_send(h);
+}
+
+/* Navigation ************************************************************************/
+
+/* The direct quote containing OFFSET, or -1. */
+static bool quote_at(const whosaid_doc *doc, uint32_t offset, whosaid_quote *out) {
+  size_t next = 0;
+  while (next_direct_quote(doc, &next, out)) {
+    if (out->range.start_byte <= offset && offset < out->range.end_byte) return true;
+  }
+  return false;
+}
+
+/* The cluster's entity named nearest before BEFORE (else its first). */
+static bool named_before(const whosaid_doc *doc, int32_t cluster, uint32_t before,
+                         whosaid_range *out) {
+  bool found = false;
+  size_t count = whosaid_doc_entity_count(doc);
+  for (size_t i = 0; i < count && cluster >= 0; i++) {
+    whosaid_entity e;
+    if (whosaid_doc_entity(doc, i, &e) != 0 || e.cluster != cluster) continue;
+    if (found && e.range.start_byte >= before) break;
+    *out = e.range;
+    found = true;
+  }
+  return found;
+}
+
+static void speaker_of(host *h, const rpc_message *m) {
+  host_buffer *b = attached_buffer(h, m, 3, 3);
+  uint32_t offset;
+  if (b == NULL || !position_argument(h, m, b, &offset)) return;
+  msgpack_packer *pk = &h->writer.packer;
+  whosaid_quote q;
+  host_respond_begin(h, m->id);
+  if (!quote_at(b->doc, offset, &q)) {
+    msgpack_pack_nil(pk); /* not in a quote */
+    host_send(h);
+    return;
+  }
+  whosaid_speaker speaker;
+  bool known = q.speaker >= 0 && whosaid_doc_speaker(b->doc, (size_t)q.speaker, &speaker) == 0;
+  whosaid_range named;
+  uint32_t before = q.has_speaker_mention ? q.speaker_mention.start_byte : q.range.start_byte;
+  bool has_named = known && named_before(b->doc, speaker.cluster, before, &named);
+  msgpack_pack_map(pk, 6);
+  pack_key(pk, "quote");
+  pack_range(pk, &q.range);
+  pack_key(pk, "speaker");
+  pack_string_or_nil(pk, known ? speaker.name : NULL);
+  pack_key(pk, "mention");
+  pack_range_or_nil(pk, q.has_speaker_mention ? &q.speaker_mention : NULL);
+  pack_key(pk, "kind");
+  pack_string_or_nil(pk, q.has_speaker_mention ? whosaid_mention_kind_name(q.speaker_mention_kind)
+                                               : NULL);
+  pack_key(pk, "named"); /* the nearest earlier mention by name */
+  pack_range_or_nil(pk, has_named ? &named : NULL);
+  pack_key(pk, "first");
+  pack_range_or_nil(pk, known ? &speaker.first_mention : NULL);
+  host_send(h);
+}
+
+static int compare_ranges(const void *a, const void *b) {
+  const whosaid_range *x = a, *y = b;
+  return (x->start_byte > y->start_byte) - (x->start_byte < y->start_byte);
+}
+
+/* The cluster under OFFSET: an entity's, or a speaker mention's; -1. */
+static int32_t cluster_at(const whosaid_doc *doc, uint32_t offset, const char **name) {
+  size_t count = whosaid_doc_entity_count(doc);
+  for (size_t i = 0; i < count; i++) {
+    whosaid_entity e;
+    if (whosaid_doc_entity(doc, i, &e) == 0 && e.range.start_byte <= offset &&
+        offset < e.range.end_byte) {
+      return e.cluster;
+    }
+  }
+  size_t total = whosaid_doc_quote_count(doc);
+  for (size_t i = 0; i < total; i++) {
+    whosaid_quote q;
+    whosaid_speaker s;
+    if (whosaid_doc_quote(doc, i, &q) == 0 && q.has_speaker_mention && q.speaker >= 0 &&
+        q.speaker_mention.start_byte <= offset && offset < q.speaker_mention.end_byte &&
+        whosaid_doc_speaker(doc, (size_t)q.speaker, &s) == 0) {
+      *name = s.name;
+      return s.cluster;
+    }
+  }
+  return -1;
+}
+
+static void mentions_of(host *h, const rpc_message *m) {
+  host_buffer *b = attached_buffer(h, m, 3, 3);
+  uint32_t offset;
+  if (b == NULL || !position_argument(h, m, b, &offset)) return;
+  const char *name = NULL;
+  int32_t cluster = cluster_at(b->doc, offset, &name);
+  size_t entities = whosaid_doc_entity_count(b->doc), quotes = whosaid_doc_quote_count(b->doc);
+  whosaid_range *ranges = ws_malloc((entities + quotes + 1) * sizeof(*ranges));
+  if (ranges == NULL) {
+    host_respond_error(h, m->id, "mentions_of: out of memory");
+    return;
+  }
+  size_t count = 0;
+  for (size_t i = 0; i < entities && cluster >= 0; i++) {
+    whosaid_entity e;
+    if (whosaid_doc_entity(b->doc, i, &e) == 0 && e.cluster == cluster) ranges[count++] = e.range;
+  }
+  for (size_t i = 0; i < quotes && cluster >= 0; i++) {
+    whosaid_quote q;
+    whosaid_speaker s;
+    if (whosaid_doc_quote(b->doc, i, &q) == 0 && q.has_speaker_mention && q.speaker >= 0 &&
+        whosaid_doc_speaker(b->doc, (size_t)q.speaker, &s) == 0 && s.cluster == cluster) {
+      if (name == NULL) name = s.name;
+      bool known = false; /* the mention may be an entity already listed */
+      for (size_t k = 0; k < count && !known; k++) {
+        known = ranges[k].start_byte == q.speaker_mention.start_byte;
+      }
+      if (!known) ranges[count++] = q.speaker_mention;
+    }
+  }
+  qsort(ranges, count, sizeof(*ranges), compare_ranges);
+  msgpack_packer *pk = &h->writer.packer;
+  host_respond_begin(h, m->id);
+  if (cluster < 0) {
+    msgpack_pack_nil(pk);
+  } else {
+    msgpack_pack_map(pk, 2);
+    pack_key(pk, "name");
+    if (name != NULL) {
+      rpc_pack_cstring(pk, name);
+    } else { /* an entity that never speaks: its first mention's words */
+      rpc_pack_string(pk, b->text + ranges[0].start_byte,
+                      ranges[0].end_byte - ranges[0].start_byte);
+    }
+    pack_key(pk, "ranges");
+    msgpack_pack_array(pk, count);
+    for (size_t i = 0; i < count; i++) pack_range(pk, &ranges[i]);
+  }
+  ws_free(ranges);
+  host_send(h);
+}
+
+/* Whether quote Q's speaker is called NAME (NULL: any quote). */
+static bool spoken_by(const whosaid_doc *doc, const whosaid_quote *q, const char *name,
+                      size_t length) {
+  if (name == NULL) return true;
+  whosaid_speaker s;
+  return q->speaker >= 0 && whosaid_doc_speaker(doc, (size_t)q->speaker, &s) == 0 &&
+         strlen(s.name) == length && memcmp(s.name, name, length) == 0;
+}
+
+static void quote_near(host *h, const rpc_message *m) {
+  host_buffer *b = attached_buffer(h, m, 4, 5);
+  uint32_t offset;
+  int64_t direction;
+  if (b == NULL || !position_argument(h, m, b, &offset)) return;
+  if (!rpc_as_int(argument(m, 3), &direction) || direction == 0) {
+    host_respond_error(h, m->id, "quote_near: direction must be 1 or -1");
+    return;
+  }
+  const char *name = NULL;
+  size_t length = 0;
+  if (argument_count(m) == 5 && argument(m, 4)->type != MSGPACK_OBJECT_NIL &&
+      !rpc_as_string(argument(m, 4), &name, &length)) {
+    host_respond_error(h, m->id, "quote_near: the speaker must be a name");
+    return;
+  }
+  /* Like n and N: the nearest quote that starts after (or before) the
+   * cursor, wrapping around the buffer's end. */
+  size_t next = 0;
+  whosaid_quote q, best, wrap;
+  bool found = false, wrapped = false;
+  while (next_direct_quote(b->doc, &next, &q)) {
+    if (!spoken_by(b->doc, &q, name, length)) continue;
+    bool ahead = direction > 0 ? q.range.start_byte > offset : q.range.start_byte < offset;
+    if (ahead && (!found || (direction > 0) == (q.range.start_byte < best.range.start_byte))) {
+      best = q, found = true;
+    }
+    if (!wrapped || (direction > 0) == (q.range.start_byte < wrap.range.start_byte)) {
+      wrap = q, wrapped = true;
+    }
+  }
+  msgpack_packer *pk = &h->writer.packer;
+  host_respond_begin(h, m->id);
+  if (!found && !wrapped) {
+    msgpack_pack_nil(pk);
+    host_send(h);
+    return;
+  }
+  const whosaid_quote *target = found ? &best : &wrap;
+  msgpack_pack_map(pk, 3);
+  pack_key(pk, "range");
+  pack_range(pk, &target->range);
+  pack_key(pk, "speaker");
+  pack_speaker_name(pk, b->doc, target->speaker);
+  pack_key(pk, "wrapped");
+  pack_bool(pk, !found);
+  host_send(h);
+}
+
+/* Dispatch ************************************************************************/
+
+typedef struct {
+  const char *name;
+  void (*handle)(host *h, const rpc_message *m);
+} method;
+
+static const method methods[] = {
+    {"poll", poll},           {"version", version},         {"attach", attach},
+    {"detach", detach},       {"analyze", analyze},         {"quotes", quotes},
+    {"entities", entities},   {"speakers", speakers},       {"speaker_of", speaker_of},
+    {"mentions_of", mentions_of}, {"quote_near", quote_near},
+};
+
+void host_handle_request(host *h, const rpc_message *m) {
+  for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
+    if (method_is(m, methods[i].name)) {
+      methods[i].handle(h, m);
+      return;
+    }
+  }
+  host_respond_error(h, m->id, "unknown method '%.*s'", (int)m->method_length, m->method);
+}
+
+/* Notifications from Neovim about attached buffers ***********************************/
+
+static void lines_event(host *h, const rpc_message *m) {
+  int64_t handle, tick = -1, first, last;
+  if (argument_count(m) < 5 || !rpc_as_int(argument(m, 0), &handle) ||
+      !rpc_as_int(argument(m, 2), &first) || !rpc_as_int(argument(m, 3), &last)) {
+    host_log(HOST_LOG_WARN, "nvim_buf_lines_event with unexpected arguments: ignored");
+    return;
+  }
+  rpc_as_int(argument(m, 1), &tick); /* nil for some events */
+  host_buffer *b = host_buffer_find(h, handle);
+  if (b == NULL) return;
+  int status = host_buffer_apply_lines(b, tick, first, last, argument(m, 4));
+  if (status != 0) {
+    /* The copy no longer matches Neovim's buffer: start again from scratch. */
+    host_log(HOST_LOG_ERROR, "buffer %lld: an edit could not be applied (%s)", (long long)handle,
+             whosaid_strerror(status));
+    return;
+  }
+  host_buffer_schedule(b);
+}
+
+static void changedtick_event(host *h, const rpc_message *m) {
+  int64_t handle, tick;
+  if (argument_count(m) < 2 || !rpc_as_int(argument(m, 0), &handle) ||
+      !rpc_as_int(argument(m, 1), &tick)) {
+    return;
+  }
+  host_buffer *b = host_buffer_find(h, handle);
+  if (b == NULL) return;
+  b->changedtick = tick; /* the text is the same: nothing to analyse */
+  if (!b->dirty) b->doc_tick = tick;
+}
+
+static void detach_event(host *h, const rpc_message *m) {
+  int64_t handle;
+  if (argument_count(m) < 1 || !rpc_as_int(argument(m, 0), &handle)) return;
+  host_buffer *b = host_buffer_find(h, handle);
+  if (b != NULL) host_buffer_close(b); /* unloaded or wiped out */
+}
+
+void host_handle_notification(host *h, const rpc_message *m) {
+  if (method_is(m, "nvim_buf_lines_event")) {
+    lines_event(h, m);
+    return;
+  }
+  if (method_is(m, "nvim_buf_changedtick_event")) {
+    changedtick_event(h, m);
+    return;
+  }
+  if (method_is(m, "nvim_buf_detach_event")) {
+    detach_event(h, m);
+    return;
+  }
+  host_log(HOST_LOG_DEBUG, "notification '%.*s' ignored", (int)m->method_length, m->method);
+}

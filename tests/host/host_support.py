@@ -1,0 +1,107 @@
+"""host_support.py: a msgpack-RPC peer for `whosaid host`, standing in for
+Neovim in tests that need exact control over the messages (the end-to-end
+tests use a real Neovim). Needs Debian's python3-msgpack: a test that
+cannot import it skips (exit 77) with a message."""
+
+import os
+import select
+import subprocess
+import sys
+import time
+
+try:
+    import msgpack
+except ImportError:  # the pyenv python3 first on PATH lacks Debian's modules
+    print('skipped: msgpack is not importable by %s (install python3-msgpack; run with '
+          '/usr/bin/python3)' % sys.executable)
+    sys.exit(77)
+
+PROGRAM = os.environ.get('WHOSAID_PROGRAM', 'whosaid')
+SHARED = os.environ.get('WHOSAID_SHARED_DIR', os.path.join(os.path.dirname(__file__), '..', '..',
+                                                          '..', 'shared'))
+
+
+class Host:
+    """`whosaid host` on pipes, with a message reader that keeps the order."""
+
+    def __init__(self, *args, env=None):
+        environment = dict(os.environ, WHOSAID_LOG_LEVEL='info')
+        environment.update(env or {})
+        self.process = subprocess.Popen([PROGRAM, 'host'] + list(args), stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                        env=environment)
+        self.unpacker = msgpack.Unpacker(raw=False, strict_map_key=False)
+        self.pending = []
+        self.next_id = 1
+
+    def send(self, message):
+        self.send_bytes(msgpack.packb(message, use_bin_type=True))
+
+    def send_bytes(self, data):
+        self.process.stdin.write(data)
+        self.process.stdin.flush()
+
+    def request(self, method, *params):
+        """Send a request; returns its id (read the answer with wait_response)."""
+        msgid = self.next_id
+        self.next_id += 1
+        self.send([0, msgid, method, list(params)])
+        return msgid
+
+    def call(self, method, *params, timeout=10):
+        """A request and its response's (error, result)."""
+        return self.wait_response(self.request(method, *params), timeout)
+
+    def read(self, timeout=10):
+        """The next message from the host, or AssertionError after TIMEOUT."""
+        deadline = time.monotonic() + timeout
+        while not self.pending:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError('no message from the host within %ss' % timeout)
+            ready, _, _ = select.select([self.process.stdout], [], [], remaining)
+            if not ready:
+                continue
+            data = os.read(self.process.stdout.fileno(), 1 << 16)
+            if not data:
+                raise AssertionError('the host closed its output; stderr: %s' % self.stderr())
+            self.unpacker.feed(data)
+            self.pending.extend(self.unpacker)
+        return self.pending.pop(0)
+
+    def wait_response(self, msgid, timeout=10):
+        message = self.read(timeout)
+        if message[0] != 1 or message[1] != msgid:
+            raise AssertionError('expected the response to %d, got %r' % (msgid, message))
+        return message[2], message[3]
+
+    def expect_request(self, method, timeout=10):
+        """The next message must be a request to Neovim's METHOD: its (id, params)."""
+        message = self.read(timeout)
+        if message[0] != 0 or message[2] != method:
+            raise AssertionError('expected a request %s, got %r' % (method, message))
+        return message[1], message[3]
+
+    def respond(self, msgid, result, error=None):
+        self.send([1, msgid, error, result])
+
+    def close(self, timeout=10):
+        """Close its input; returns its exit status."""
+        self.process.stdin.close()
+        try:
+            return self.process.wait(timeout)
+        finally:
+            self.process.stdout.close()
+
+    def stderr(self):
+        if self.process.poll() is None:
+            return '(still running)'
+        return self.process.stderr.read().decode(errors='replace')
+
+    def kill(self):
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        for stream in (self.process.stdin, self.process.stdout, self.process.stderr):
+            if stream and not stream.closed:
+                stream.close()

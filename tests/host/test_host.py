@@ -1,0 +1,191 @@
+"""test_host.py: `whosaid host` over pipes, with this test playing Neovim:
+the answers to poll, version and bad requests; many messages in one write
+and one message cut into single bytes; the calls the host makes to attach a
+buffer; the highlights it sends after an edit, as one batched call; the
+rules of re-entrancy (a request that arrives while the host waits for
+Neovim is answered first); and a clean exit when the input ends."""
+
+import sys
+import unittest
+
+sys.dont_write_bytecode = True
+from host_support import Host, msgpack  # noqa: E402
+
+ARTICLE = [
+    'Pompeo Warns Germany',
+    '',
+    'Secretary of State Mike Pompeo arrived in Berlin on Friday.',
+    '',
+    '\u201cWe will speak to them openly about the risks,\u201d Pompeo said.',
+]
+QUOTE_END = ARTICLE[4].encode().index('\u201d'.encode()) + 3  # the closing mark's end
+MENTION = ARTICLE[4].encode().index(b'Pompeo')
+MIKE = ARTICLE[2].encode().index(b'Mike')
+
+
+class HostTestCase(unittest.TestCase):
+
+    def setUp(self):
+        self.host = Host('--debounce', '5')
+
+    def tearDown(self):
+        self.host.kill()
+
+    def attach(self, buf=1, lines=ARTICLE, tick=2):
+        """Attach BUF the way Neovim answers; returns the namespace id."""
+        host = self.host
+        attach_id = host.request('attach', buf)
+        msgid, params = host.expect_request('nvim_create_namespace')
+        self.assertEqual(params, ['whosaid'])
+        host.respond(msgid, 7)
+        msgid, params = host.expect_request('nvim_buf_attach')
+        self.assertEqual(params[:2], [buf, True])
+        host.respond(msgid, True)
+        self.assertEqual(host.wait_response(attach_id), (None, True))
+        host.send([2, 'nvim_buf_lines_event', [buf, tick, 0, -1, lines, False]])
+        return 7
+
+    def expect_update(self):
+        """The batched highlight call: its (id, buffer, namespace, deletions, additions)."""
+        msgid, params = self.host.expect_request('nvim_exec_lua')
+        code, args = params
+        self.assertIn('nvim_buf_set_extmark', code)
+        buf, namespace, deletions, additions = args
+        return msgid, buf, namespace, deletions, additions
+
+
+class Protocol(HostTestCase):
+
+    def test_poll_and_version(self):
+        self.assertEqual(self.host.call('poll'), (None, 'ok'))
+        error, result = self.host.call('version')
+        self.assertIsNone(error)
+        self.assertEqual(result['protocol'], 1)
+        self.assertTrue(result['version'])
+
+    def test_errors_are_answered_and_the_host_goes_on(self):
+        error, _ = self.host.call('no_such_method')
+        self.assertIn('unknown method', error[1])
+        error, _ = self.host.call('attach', 'not a buffer')
+        self.assertIn('buffer number', error[1])
+        error, _ = self.host.call('quotes', 3)
+        self.assertIn('buffer 3 is not attached', error[1])
+        error, _ = self.host.call('speaker_of', 3)
+        self.assertIn('arguments', error[1])
+        self.host.send([7, 'what'])  # not a message at all, but msgpack
+        self.host.send([0, 99, 42, []])  # a request whose method is no string
+        error, _ = self.host.wait_response(99)
+        self.assertIn('malformed', error[1])
+        self.assertEqual(self.host.call('poll'), (None, 'ok'))
+
+    def test_many_messages_in_one_write(self):
+        data = b''.join(msgpack.packb([0, 1000 + i, 'poll', []]) for i in range(1000))
+        self.host.send_bytes(data)
+        for i in range(1000):
+            self.assertEqual(self.host.wait_response(1000 + i), (None, 'ok'))
+
+    def test_one_message_in_single_bytes(self):
+        data = msgpack.packb([0, 5, 'poll', []])
+        for byte in data:
+            self.host.send_bytes(bytes([byte]))
+        self.assertEqual(self.host.wait_response(5), (None, 'ok'))
+
+    def test_end_of_input_is_a_clean_exit(self):
+        self.assertEqual(self.host.call('poll'), (None, 'ok'))
+        self.assertEqual(self.host.close(), 0)
+        self.assertNotIn('error', self.host.stderr())
+
+    def test_bytes_that_are_not_msgpack_end_it_with_a_reason(self):
+        self.host.send_bytes(b'\xc1\xc1\xc1')
+        self.assertNotEqual(self.host.close(), 0)
+        self.assertIn('not msgpack-RPC', self.host.stderr())
+
+
+class Buffers(HostTestCase):
+
+    def test_attach_highlights_the_article_in_one_call(self):
+        namespace = self.attach()
+        msgid, buf, ns, deletions, additions = self.expect_update()
+        self.assertEqual((buf, ns, deletions), (1, namespace, []))
+        groups = {add[5] for add in additions if len(add) == 7}
+        self.assertIn('WhoSaidQuote', groups)
+        self.assertIn('WhoSaidSpeaker', groups)
+        self.assertIn('WhoSaidPerson', groups)
+        quote = [a for a in additions if len(a) == 7 and a[5] == 'WhoSaidQuote']
+        self.assertEqual([q[1:5] for q in quote], [[4, 0, 4, QUOTE_END]])
+        labels = [a[3] for a in additions if len(a) == 4]
+        self.assertEqual(labels, ['\u2014 Mike Pompeo'])
+        self.host.respond(msgid, 0)
+        error, quotes = self.host.call('quotes', 1)
+        self.assertIsNone(error)
+        self.assertEqual(len(quotes), 1)
+        self.assertEqual(quotes[0]['speaker'], 'Mike Pompeo')
+        self.assertEqual(quotes[0]['range'], [4, 0, 4, QUOTE_END])
+        self.assertEqual(quotes[0]['rule'], 'TRAILING_CUE')
+
+    def test_an_edit_sends_only_the_difference(self):
+        self.attach()
+        msgid, _, _, _, first = self.expect_update()
+        self.host.respond(msgid, 0)
+        # Two lines inserted at the top: the marks move, none is new.
+        self.host.send([2, 'nvim_buf_lines_event', [1, 3, 0, 0, ['Headline', ''], False]])
+        msgid, _, _, deletions, additions = self.expect_update()
+        self.host.respond(msgid, 0)
+        # The headline's marks are redone (its row was edited); the rest stay.
+        self.assertLess(len(deletions) + len(additions), len(first))
+        error, quotes = self.host.call('quotes', 1)
+        self.assertEqual(quotes[0]['range'], [6, 0, 6, QUOTE_END])
+
+    def test_navigation_requests(self):
+        self.attach()
+        msgid, *_ = self.expect_update()
+        self.host.respond(msgid, 0)
+        error, result = self.host.call('speaker_of', 1, 4, 10)
+        self.assertIsNone(error)
+        self.assertEqual(result['speaker'], 'Mike Pompeo')
+        self.assertEqual(result['mention'], [4, MENTION, 4, MENTION + 6])  # "Pompeo" at the cue
+        self.assertEqual(result['named'][:2], [2, MIKE])  # "Mike Pompeo" before it
+        self.assertIsNone(self.host.call('speaker_of', 1, 2, 0)[1])  # not in a quote
+        error, result = self.host.call('mentions_of', 1, 2, MIKE + 6)
+        self.assertEqual(result['name'], 'Mike Pompeo')
+        self.assertGreaterEqual(len(result['ranges']), 2)
+        error, result = self.host.call('quote_near', 1, 0, 0, 1)
+        self.assertEqual((result['range'][:2], result['wrapped']), ([4, 0], False))
+        error, result = self.host.call('quote_near', 1, 4, 5, 1)
+        self.assertEqual((result['range'][:2], result['wrapped']), ([4, 0], True))
+        error, result = self.host.call('quote_near', 1, 0, 0, 1, 'Nobody')
+        self.assertIsNone(result)
+        error, speakers = self.host.call('speakers', 1)
+        self.assertEqual([s['name'] for s in speakers], ['Mike Pompeo'])
+        self.assertEqual(speakers[0]['role'], 'Secretary of State')
+        error, _ = self.host.call('speaker_of', 1, 99, 0)
+        self.assertIn('past the end', error[1])
+
+    def test_a_request_during_a_call_is_answered_first(self):
+        self.attach()
+        msgid, *_ = self.expect_update()
+        self.host.respond(msgid, 0)
+        self.host.send([2, 'nvim_buf_lines_event', [1, 3, 4, 5, ['"We will win," he said.'],
+                                                    False]])
+        analyze = self.host.request('analyze', 1)
+        update, *_ = self.expect_update()  # the host now waits for Neovim
+        self.assertEqual(self.host.call('poll'), (None, 'ok'))  # innermost first
+        self.host.respond(update, 0)
+        self.assertEqual(self.host.wait_response(analyze), (None, True))
+
+    def test_detach_clears_and_forgets(self):
+        self.attach()
+        msgid, *_ = self.expect_update()
+        self.host.respond(msgid, 0)
+        detach = self.host.request('detach', 1)
+        self.host.expect_request('nvim_buf_detach')
+        msgid, params = self.host.expect_request('nvim_buf_clear_namespace')
+        self.assertEqual(params, [1, 7, 0, -1])
+        self.assertEqual(self.host.wait_response(detach), (None, True))
+        error, _ = self.host.call('quotes', 1)
+        self.assertIn('not attached', error[1])
+        self.assertEqual(self.host.close(), 0)
+
+
+if __name__ == '__main__':
+    unittest.main(verbosity=2)
