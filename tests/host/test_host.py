@@ -173,6 +173,27 @@ class Buffers(HostTestCase):
         self.host.respond(update, 0)
         self.assertEqual(self.host.wait_response(analyze), (None, True))
 
+    def test_buffers_are_kept_apart(self):
+        self.attach(buf=1)
+        msgid, buf, *_ = self.expect_update()
+        self.assertEqual(buf, 1)
+        self.host.respond(msgid, 0)
+        attach_id = self.host.request('attach', 2)  # the namespace exists now
+        msgid, params = self.host.expect_request('nvim_buf_attach')
+        self.assertEqual(params[0], 2)
+        self.host.respond(msgid, True)
+        self.assertEqual(self.host.wait_response(attach_id), (None, True))
+        other = ['"Nothing is settled yet in this race," said Senator Smith.']
+        self.host.send([2, 'nvim_buf_lines_event', [2, 2, 0, -1, other, False]])
+        msgid, buf, *_ = self.expect_update()
+        self.assertEqual(buf, 2)
+        self.host.respond(msgid, 0)
+        self.assertEqual(self.host.call('quotes', 1)[1][0]['speaker'], 'Mike Pompeo')
+        self.assertEqual(self.host.call('quotes', 2)[1][0]['speaker'], 'Smith')
+        self.host.send([2, 'nvim_buf_detach_event', [2]])  # the buffer was wiped out
+        self.assertIn('not attached', self.host.call('quotes', 2)[0][1])
+        self.assertEqual(self.host.call('quotes', 1)[1][0]['speaker'], 'Mike Pompeo')
+
     def test_detach_clears_and_forgets(self):
         self.attach()
         msgid, *_ = self.expect_update()
