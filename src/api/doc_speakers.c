@@ -71,8 +71,9 @@ static int32_t speaker_of(whosaid_doc *doc, const attrib_result *result, const c
                          c->type, 0, doc->tokens.items[mention->first_token].start,
                          doc->tokens.items[mention->end_token - 1].end};
   if (c->role_end > c->role_first) speaker.role = add_string(doc, text, c->role_first, c->role_end);
-  /* Its first mention: its earliest entity, if that comes first. */
-  if (first[cluster] >= 0 && doc->entities.items[first[cluster]].start < speaker.first_start) {
+  /* Its first mention: its earliest mention by name (an entity), else the
+   * words that name it at this quote. */
+  if (first[cluster] >= 0) {
     speaker.first_start = doc->entities.items[first[cluster]].start;
     speaker.first_end = doc->entities.items[first[cluster]].end;
   }

@@ -35,23 +35,43 @@ typedef VEC(wanted) wanted_vec;
 typedef VEC(uint32_t) id_vec;
 typedef VEC(size_t) index_vec;
 
+/* Applied in Neovim: the options g:/b:whosaid_virtual_text and
+ * g:/b:whosaid_types are read there, at each update, so that the host
+ * need not know them. */
 static const char update_lua[] =
     "local buf, ns, dels, adds = ...\n"
     "local api = vim.api\n"
     "if not api.nvim_buf_is_valid(buf) then return -1 end\n"
+    "local function option(name, default)\n"
+    "  local ok, value = pcall(api.nvim_buf_get_var, buf, 'whosaid_' .. name)\n"
+    "  if not ok then value = vim.g['whosaid_' .. name] end\n"
+    "  if value == nil then return default end\n"
+    "  return value\n"
+    "end\n"
+    "local virtual = option('virtual_text', 1)\n"
+    "virtual = virtual ~= 0 and virtual ~= false\n"
+    "local types = option('types', nil)\n"
+    "local shown = {WhoSaidQuote = true, WhoSaidSpeaker = true}\n"
+    "local groups = {PER = 'WhoSaidPerson', ORG = 'WhoSaidOrganization',\n"
+    "                LOC = 'WhoSaidLocation', MISC = 'WhoSaidMisc'}\n"
+    "for type, group in pairs(groups) do shown[group] = types == nil end\n"
+    "for _, type in ipairs(types or {}) do shown[groups[type] or ''] = true end\n"
     "for _, id in ipairs(dels) do pcall(api.nvim_buf_del_extmark, buf, ns, id) end\n"
     "local failed = 0\n"
     "for _, m in ipairs(adds) do\n"
     "  local opts\n"
     "  if #m == 4 then\n"
-    "    opts = {id = m[1], virt_text = {{m[4], 'WhoSaidAnnotation'}}, virt_text_pos = 'eol'}\n"
-    "  else\n"
+    "    if virtual then\n"
+    "      opts = {id = m[1], virt_text = {{m[4], 'WhoSaidAnnotation'}}, virt_text_pos = 'eol'}\n"
+    "    end\n"
+    "  elseif shown[m[6]] then\n"
     "    opts = {id = m[1], end_row = m[4], end_col = m[5], hl_group = m[6], priority = m[7]}\n"
     "  end\n"
-    "  if not pcall(api.nvim_buf_set_extmark, buf, ns, m[2], m[3], opts) then\n"
+    "  if opts and not pcall(api.nvim_buf_set_extmark, buf, ns, m[2], m[3], opts) then\n"
     "    failed = failed + 1\n"
     "  end\n"
     "end\n"
+    "pcall(vim.cmd, 'silent doautocmd <nomodeline> User WhoSaidDone')\n"
     "return failed\n";
 
 static uint64_t hash_text(const char *text) {

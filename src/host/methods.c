@@ -393,17 +393,21 @@ static bool quote_at(const whosaid_doc *doc, uint32_t offset, whosaid_quote *out
   return false;
 }
 
-/* The cluster's entity named nearest before BEFORE (else its first). */
-static bool named_before(const whosaid_doc *doc, int32_t cluster, uint32_t before,
-                         whosaid_range *out) {
+/* The cluster's mention by name to jump to from a quote whose speaker is
+ * named at [FROM, TO): the one inside that span ("Geng Shuang" of
+ * "spokesman Geng Shuang"), else the nearest before it ("he": the latest
+ * "Pompeo"), else its first. */
+static bool named_mention(const whosaid_doc *doc, int32_t cluster, uint32_t from, uint32_t to,
+                          whosaid_range *out) {
   bool found = false;
   size_t count = whosaid_doc_entity_count(doc);
   for (size_t i = 0; i < count && cluster >= 0; i++) {
     whosaid_entity e;
     if (whosaid_doc_entity(doc, i, &e) != 0 || e.cluster != cluster) continue;
-    if (found && e.range.start_byte >= before) break;
+    if (found && e.range.start_byte >= to) break;
     *out = e.range;
     found = true;
+    if (e.range.start_byte >= from) break; /* inside the span */
   }
   return found;
 }
@@ -423,8 +427,9 @@ static void speaker_of(host *h, const rpc_message *m) {
   whosaid_speaker speaker;
   bool known = q.speaker >= 0 && whosaid_doc_speaker(b->doc, (size_t)q.speaker, &speaker) == 0;
   whosaid_range named;
-  uint32_t before = q.has_speaker_mention ? q.speaker_mention.start_byte : q.range.start_byte;
-  bool has_named = known && named_before(b->doc, speaker.cluster, before, &named);
+  uint32_t from = q.has_speaker_mention ? q.speaker_mention.start_byte : q.range.start_byte;
+  uint32_t to = q.has_speaker_mention ? q.speaker_mention.end_byte : q.range.start_byte;
+  bool has_named = known && named_mention(b->doc, speaker.cluster, from, to, &named);
   msgpack_pack_map(pk, 6);
   pack_key(pk, "quote");
   pack_range(pk, &q.range);
@@ -435,7 +440,7 @@ static void speaker_of(host *h, const rpc_message *m) {
   pack_key(pk, "kind");
   pack_string_or_nil(pk, q.has_speaker_mention ? whosaid_mention_kind_name(q.speaker_mention_kind)
                                                : NULL);
-  pack_key(pk, "named"); /* the nearest earlier mention by name */
+  pack_key(pk, "named"); /* where to jump: a mention by name */
   pack_range_or_nil(pk, has_named ? &named : NULL);
   pack_key(pk, "first");
   pack_range_or_nil(pk, known ? &speaker.first_mention : NULL);

@@ -1,0 +1,432 @@
+" autoload/whosaid.vim: the :WhoSaid command, its jumps and lists, and the
+" Vimscript API. Positions from the host are 0-based rows and byte columns
+" ([row, col, end_row, end_col]); Vim's are 1-based lines and columns.
+scriptencoding utf-8
+
+let s:subcommands = ['on', 'off', 'toggle', 'speaker', 'quote', 'mention', 'quotes',
+      \ 'mentions', 'speakers', 'info']
+
+" Helpers ********************************************************************
+
+function! s:error(message) abort
+  echohl ErrorMsg
+  echomsg a:message
+  echohl None
+endfunction
+
+function! s:info(message) abort
+  echo a:message
+endfunction
+
+" The host's answer, or v:null after an error message.
+function! s:request(method, ...) abort
+  try
+    return call('whosaid#host#request', [a:method] + a:000)
+  catch /^Vim\%((\a\+)\)\=:E475\|^Vim\%((\a\+)\)\=:E5555\|whosaid:/
+    call s:error(substitute(v:exception, '^Vim\%((\a\+)\)\=:E\d\+: ', '', ''))
+  catch
+    call s:error('whosaid: ' . v:exception)
+  endtry
+  return v:null
+endfunction
+
+" The current buffer, attached (enabling it if needed); -1 after a message.
+function! s:buffer() abort
+  let buf = bufnr('%')
+  if !whosaid#host#attached(buf) || !whosaid#host#running()
+    if !s:enable(buf)
+      return -1
+    endif
+  endif
+  return buf
+endfunction
+
+" The cursor as the host counts it: [row, byte column], 0-based.
+function! s:cursor() abort
+  return [line('.') - 1, col('.') - 1]
+endfunction
+
+" Jump to the start of a host range, in the jumplist.
+function! s:jump(range) abort
+  normal! m'
+  call cursor(a:range[0] + 1, a:range[1] + 1)
+endfunction
+
+function! s:inside(range, position) abort
+  let [row, col] = a:position
+  let after_start = row > a:range[0] || (row == a:range[0] && col >= a:range[1])
+  let before_end = row < a:range[2] || (row == a:range[2] && col < a:range[3])
+  return after_start && before_end
+endfunction
+
+" on, off, toggle ***************************************************************
+
+function! s:enable(buf) abort
+  if &buftype !=# '' && &buftype !=# 'acwrite'
+    call s:error('whosaid: not a text buffer')
+    return 0
+  endif
+  try
+    call whosaid#host#attach(a:buf)
+    call whosaid#host#request('analyze', a:buf)  " returns once highlights are in place
+  catch
+    call s:error(substitute(v:exception, '^Vim\%((\a\+)\)\=:E\d\+: ', '', ''))
+    return 0
+  endtry
+  call setbufvar(a:buf, 'whosaid_enabled', 1)
+  return 1
+endfunction
+
+function! s:disable(buf) abort
+  try
+    call whosaid#host#detach(a:buf)
+  catch
+    call s:error(v:exception)
+  endtry
+  call setbufvar(a:buf, 'whosaid_enabled', 0)
+endfunction
+
+" From the FileType autocommand: enable once the buffer is displayed.
+function! whosaid#enable_later(buf) abort
+  let buf = str2nr(a:buf)
+  if !getbufvar(buf, 'whosaid_enabled', 0)
+    call timer_start(0, {-> bufnr('%') == buf ? s:enable(buf) : 0})
+  endif
+endfunction
+
+" speaker *************************************************************************
+
+let s:last_jump = {}
+
+function! s:speaker() abort
+  let buf = s:buffer()
+  if buf < 0 | return | endif
+  let cursor = s:cursor()
+  " Run again where the last jump landed: on to the speaker's first mention.
+  if get(s:last_jump, 'buf', -1) == buf && s:inside(s:last_jump.target, cursor)
+    call s:jump(s:last_jump.first)
+    let s:last_jump = {}
+    return
+  endif
+  let found = s:request('speaker_of', buf, cursor[0], cursor[1])
+  if found is v:null
+    return s:info('whosaid: the cursor is not in a quote')
+  endif
+  if found.speaker is v:null
+    return s:info('whosaid: the speaker of this quote is unknown')
+  endif
+  " The name itself ("Geng Shuang" of "spokesman Geng Shuang"; for "he",
+  " the nearest earlier mention by name).
+  let target = found.named isnot v:null ? found.named
+        \ : found.mention isnot v:null ? found.mention : found.first
+  call s:jump(target)
+  let s:last_jump = {'buf': buf, 'target': target, 'first': found.first}
+  call s:info('whosaid: ' . found.speaker)
+endfunction
+
+" Speakers by name ****************************************************************
+
+" The canonical speaker NAME means in the buffer ("Pompeo": Mike Pompeo;
+" "." the speaker under the cursor), or '' after a message.
+function! s:speaker_named(buf, name) abort
+  if a:name ==# '.'
+    let cursor = s:cursor()
+    let found = s:request('speaker_of', a:buf, cursor[0], cursor[1])
+    if found isnot v:null && found.speaker isnot v:null
+      return found.speaker
+    endif
+    let found = s:request('mentions_of', a:buf, cursor[0], cursor[1])
+    if found isnot v:null
+      return found.name
+    endif
+    call s:info('whosaid: no quote or name under the cursor')
+    return ''
+  endif
+  let speakers = s:request('speakers', a:buf)
+  let entities = s:request('entities', a:buf)
+  if speakers is v:null || entities is v:null | return '' | endif
+  let wanted = tolower(a:name)
+  for speaker in speakers
+    let names = [speaker.name] + map(filter(copy(entities), 'v:val.cluster == speaker.cluster'),
+          \ 'v:val.text')
+    for name in names
+      if tolower(name) ==# wanted || tolower(split(name)[-1]) ==# wanted
+        return speaker.name
+      endif
+    endfor
+  endfor
+  call s:info('whosaid: no speaker called ' . a:name)
+  return ''
+endfunction
+
+" quote next / prev ****************************************************************
+
+function! s:quote(direction, speaker, count) abort
+  let buf = s:buffer()
+  if buf < 0 | return | endif
+  let name = v:null
+  if !empty(a:speaker)
+    let name = s:speaker_named(buf, a:speaker)
+    if empty(name) | return | endif
+  endif
+  let cursor = s:cursor()
+  let found = v:null
+  for i in range(max([a:count, 1]))
+    let next = s:request('quote_near', buf, cursor[0], cursor[1], a:direction, name)
+    if next is v:null | break | endif
+    let found = next
+    let cursor = next.range[0:1]
+  endfor
+  if found is v:null
+    return s:info('whosaid: no quote' . (name is v:null ? '' : ' by ' . name))
+  endif
+  call s:jump(found.range)
+  if found.wrapped
+    call s:info(a:direction > 0 ? 'search hit BOTTOM, continuing at TOP'
+          \ : 'search hit TOP, continuing at BOTTOM')
+  endif
+endfunction
+
+" mentions **************************************************************************
+
+function! s:mentions_here(buf) abort
+  let cursor = s:cursor()
+  let found = s:request('mentions_of', a:buf, cursor[0], cursor[1])
+  if found is v:null
+    call s:info('whosaid: no name under the cursor')
+  endif
+  return found
+endfunction
+
+function! s:mention(direction, count) abort
+  let buf = s:buffer()
+  if buf < 0 | return | endif
+  let found = s:mentions_here(buf)
+  if found is v:null | return | endif
+  let ranges = found.ranges
+  let cursor = s:cursor()
+  let here = 0
+  for i in range(len(ranges))
+    if s:inside(ranges[i], cursor) | let here = i | endif
+  endfor
+  let target = (here + a:direction * max([a:count, 1])) % len(ranges)
+  call s:jump(ranges[target < 0 ? target + len(ranges) : target])
+endfunction
+
+" Lists *****************************************************************************
+
+" "Speaker: “first words…”" for a quote in BUF.
+function! s:quote_label(buf, quote) abort
+  let [row, col, end_row, end_col] = a:quote.range
+  let line = get(getbufline(a:buf, row + 1), 0, '')
+  let text = row == end_row ? line[col : end_col - 1] : line[col :]
+  if strchars(text) > 60
+    let text = strcharpart(text, 0, 59) . '…'
+  endif
+  let who = a:quote.speaker is v:null ? 'unknown' : a:quote.speaker
+  return who . ': ' . text
+endfunction
+
+function! s:quotes_list(speaker) abort
+  let buf = s:buffer()
+  if buf < 0 | return | endif
+  let name = v:null
+  if !empty(a:speaker)
+    let name = s:speaker_named(buf, a:speaker)
+    if empty(name) | return | endif
+  endif
+  let quotes = s:request('quotes', buf)
+  if quotes is v:null | return | endif
+  let items = []
+  for quote in quotes
+    if name is v:null || quote.speaker is# name
+      call add(items, {'bufnr': buf, 'lnum': quote.range[0] + 1, 'col': quote.range[1] + 1,
+            \ 'text': s:quote_label(buf, quote)})
+    endif
+  endfor
+  call setloclist(0, [], ' ', {'title': 'whosaid quotes', 'items': items})
+  if empty(items)
+    return s:info('whosaid: no quotes')
+  endif
+  lopen
+endfunction
+
+function! s:mentions_list() abort
+  let buf = s:buffer()
+  if buf < 0 | return | endif
+  let found = s:mentions_here(buf)
+  if found is v:null | return | endif
+  let items = map(copy(found.ranges), {_, r -> {'bufnr': buf, 'lnum': r[0] + 1, 'col': r[1] + 1,
+        \ 'text': found.name}})
+  call setloclist(0, [], ' ', {'title': 'whosaid mentions of ' . found.name, 'items': items})
+  lopen
+endfunction
+
+function! s:speakers_pick() abort
+  let buf = s:buffer()
+  if buf < 0 | return | endif
+  let speakers = s:request('speakers', buf)
+  let quotes = s:request('quotes', buf)
+  if speakers is v:null || quotes is v:null | return | endif
+  if empty(speakers)
+    return s:info('whosaid: no speakers in this buffer')
+  endif
+  let s:picked = {'buf': buf, 'speakers': speakers, 'quotes': quotes}
+  let labels = map(copy(speakers), {_, s -> s.name . (s.role is v:null ? '' : ', ' . s.role)
+        \ . printf(' (%d quote%s)', len(s.quotes), len(s.quotes) == 1 ? '' : 's')})
+  call luaeval('vim.ui.select(_A, {prompt = "Speaker"}, function(_, i) '
+        \ . 'if i then vim.fn["whosaid#picked"](i) end end)', labels)
+endfunction
+
+function! whosaid#picked(index) abort
+  let speaker = s:picked.speakers[a:index - 1]
+  if !empty(speaker.quotes)
+    call s:jump(s:picked.quotes[speaker.quotes[0]].range)
+  endif
+endfunction
+
+function! s:info_here() abort
+  let buf = s:buffer()
+  if buf < 0 | return | endif
+  let cursor = s:cursor()
+  let found = s:request('speaker_of', buf, cursor[0], cursor[1])
+  if found isnot v:null
+    return s:info(printf('whosaid: a quote by %s%s', found.speaker is v:null ? 'an unknown speaker'
+          \ : found.speaker, found.mention is v:null ? '' : ' (' . found.kind . ')'))
+  endif
+  for entity in s:request('entities', buf)
+    if s:inside(entity.range, cursor)
+      return s:info(printf('whosaid: %s %s', entity.type, entity.text))
+    endif
+  endfor
+  call s:info('whosaid: nothing here')
+endfunction
+
+" The command ***************************************************************************
+
+" Split ARGS into words; "double quotes" and backslash-escaped spaces keep
+" a name with spaces whole.
+function! s:words(args) abort
+  let words = []
+  for match in split(a:args, '\%("[^"]*"\|\%(\\ \|\S\)\+\)\zs\s*')
+    call add(words, substitute(substitute(trim(match), '^"\(.*\)"$', '\1', ''), '\\ ', ' ', 'g'))
+  endfor
+  return filter(words, '!empty(v:val)')
+endfunction
+
+function! whosaid#command(args, count) abort
+  let words = s:words(a:args)
+  let [command, rest] = [get(words, 0, ''), words[1:]]
+  let buf = bufnr('%')
+  if command ==# 'on'
+    call s:enable(buf)
+  elseif command ==# 'off'
+    call s:disable(buf)
+  elseif command ==# 'toggle'
+    call (getbufvar(buf, 'whosaid_enabled', 0) ? s:disable(buf) : s:enable(buf))
+  elseif command ==# 'speaker'
+    call s:speaker()
+  elseif command ==# 'quote' && index(['next', 'prev'], get(rest, 0, '')) >= 0
+    call s:quote(rest[0] ==# 'next' ? 1 : -1, join(rest[1:]), a:count)
+  elseif command ==# 'mention' && index(['next', 'prev'], get(rest, 0, '')) >= 0
+    call s:mention(rest[0] ==# 'next' ? 1 : -1, a:count)
+  elseif command ==# 'quotes'
+    call s:quotes_list(join(rest))
+  elseif command ==# 'mentions'
+    call s:mentions_list()
+  elseif command ==# 'speakers'
+    call s:speakers_pick()
+  elseif command ==# 'info'
+    call s:info_here()
+  else
+    call s:error('whosaid: unknown command ' . string(a:args) . ' (try :WhoSaid on, speaker, '
+          \ . 'quote next, quotes, speakers; see :help whosaid)')
+  endif
+endfunction
+
+function! whosaid#complete(lead, line, position) abort
+  let words = split(a:line[: a:position - 1], '\s\+', 1)[1:]
+  if len(words) <= 1
+    return filter(copy(s:subcommands), 'v:val =~# "^" . a:lead')
+  endif
+  if index(['quote', 'mention'], words[0]) >= 0 && len(words) == 2
+    return filter(['next', 'prev'], 'v:val =~# "^" . a:lead')
+  endif
+  if (words[0] ==# 'quote' && len(words) == 3) || (words[0] ==# 'quotes' && len(words) == 2)
+    let buf = bufnr('%')
+    if !whosaid#host#attached(buf) | return [] | endif
+    let speakers = s:request('speakers', buf)
+    let names = map(speakers is v:null ? [] : speakers, {_, s -> escape(s.name, ' ')})
+    return filter(names, 'tolower(v:val) =~# "^" . tolower(a:lead)')
+  endif
+  return []
+endfunction
+
+" The Vimscript API ***********************************************************************
+
+function! s:api_buffer(args) abort
+  let buf = empty(a:args) ? bufnr('%') : bufnr(a:args[0])
+  if !whosaid#host#attached(buf)
+    throw 'whosaid: buffer ' . buf . ' is not enabled (:WhoSaid on)'
+  endif
+  return buf
+endfunction
+
+" The quotes of a buffer: {lnum, col, end_lnum, end_col, text, speaker,
+" speaker_lnum, speaker_col}, 1-based, end exclusive.
+function! whosaid#quotes(...) abort
+  let buf = s:api_buffer(a:000)
+  let result = []
+  for quote in whosaid#host#request('quotes', buf)
+    let [row, col, end_row, end_col] = quote.range
+    let lines = getbufline(buf, row + 1, end_row + 1)
+    let text = len(lines) == 1 ? lines[0][col : end_col - 1]
+          \ : join([lines[0][col :]] + lines[1:-2] + [lines[-1][: end_col - 1]], "\n")
+    let mention = quote.mention
+    call add(result, {'lnum': row + 1, 'col': col + 1, 'end_lnum': end_row + 1,
+          \ 'end_col': end_col + 1, 'text': text, 'speaker': quote.speaker,
+          \ 'speaker_lnum': mention is v:null ? v:null : mention[0] + 1,
+          \ 'speaker_col': mention is v:null ? v:null : mention[1] + 1})
+  endfor
+  return result
+endfunction
+
+" The entities of a buffer: {lnum, col, end_lnum, end_col, text, type, name}.
+function! whosaid#entities(...) abort
+  let buf = s:api_buffer(a:000)
+  let entities = whosaid#host#request('entities', buf)
+  " An entity's name: a speaker's canonical name, else its longest mention.
+  let names = {}
+  for entity in entities
+    if strlen(entity.text) > strlen(get(names, entity.cluster, ''))
+      let names[entity.cluster] = entity.text
+    endif
+  endfor
+  for speaker in whosaid#host#request('speakers', buf)
+    let names[speaker.cluster] = speaker.name
+  endfor
+  let result = []
+  for entity in entities
+    let [row, col, end_row, end_col] = entity.range
+    call add(result, {'lnum': row + 1, 'col': col + 1, 'end_lnum': end_row + 1,
+          \ 'end_col': end_col + 1, 'text': entity.text, 'type': entity.type,
+          \ 'name': get(names, entity.cluster, entity.text)})
+  endfor
+  return result
+endfunction
+
+" For the statusline: "3 speakers · 7 quotes", or '' when not enabled.
+function! whosaid#status() abort
+  let buf = bufnr('%')
+  if !getbufvar(buf, 'whosaid_enabled', 0) || !whosaid#host#running()
+    return ''
+  endif
+  try
+    let speakers = len(whosaid#host#request('speakers', buf))
+    let quotes = len(whosaid#host#request('quotes', buf))
+  catch
+    return ''
+  endtry
+  return printf('%d speaker%s · %d quote%s', speakers, speakers == 1 ? '' : 's', quotes,
+        \ quotes == 1 ? '' : 's')
+endfunction

@@ -1,0 +1,41 @@
+" whosaid: who said what in a news article, highlighted as you read.
+" The loader: a command, mappings, highlight links, and opt-in auto-enable.
+" Everything else loads on first use (autoload/whosaid.vim), and the host
+" program starts only then.
+
+if exists('g:loaded_whosaid') || !has('nvim-0.7')
+  finish
+endif
+let g:loaded_whosaid = 1
+
+command! -nargs=+ -count=1 -complete=customlist,whosaid#complete WhoSaid
+      \ call whosaid#command(<q-args>, <count>)
+
+nnoremap <silent> <Plug>(whosaid-speaker) <Cmd>call whosaid#command('speaker', 1)<CR>
+nnoremap <silent> <Plug>(whosaid-next-quote) <Cmd>call whosaid#command('quote next', v:count1)<CR>
+nnoremap <silent> <Plug>(whosaid-prev-quote) <Cmd>call whosaid#command('quote prev', v:count1)<CR>
+nnoremap <silent> <Plug>(whosaid-next-mention) <Cmd>call whosaid#command('mention next', v:count1)<CR>
+nnoremap <silent> <Plug>(whosaid-prev-mention) <Cmd>call whosaid#command('mention prev', v:count1)<CR>
+
+if get(g:, 'whosaid_default_mappings', 0)
+  nmap <Leader>ws <Plug>(whosaid-speaker)
+  nmap ]w <Plug>(whosaid-next-quote)
+  nmap [w <Plug>(whosaid-prev-quote)
+  nmap ]W <Plug>(whosaid-next-mention)
+  nmap [W <Plug>(whosaid-prev-mention)
+endif
+
+" Links to standard groups, so that every colorscheme gives them colours.
+highlight default link WhoSaidPerson Identifier
+highlight default link WhoSaidOrganization Type
+highlight default link WhoSaidLocation Constant
+highlight default link WhoSaidMisc Special
+highlight default link WhoSaidQuote String
+highlight default link WhoSaidSpeaker Underlined
+highlight default link WhoSaidAnnotation Comment
+
+augroup whosaid
+  autocmd!
+  autocmd FileType * if index(get(g:, 'whosaid_filetypes', []), &filetype) >= 0
+        \ | call whosaid#enable_later(expand('<abuf>')) | endif
+augroup END

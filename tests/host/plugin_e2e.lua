@@ -1,0 +1,100 @@
+-- plugin_e2e.lua: run inside a headless Neovim (with the plugin on
+-- 'runtimepath') by test_plugin.py: drives :WhoSaid as a user would and
+-- writes what happened as JSON for the Python side to check.
+local article = os.getenv('WHOSAID_ARTICLE')
+local result_path = os.getenv('WHOSAID_RESULT')
+local results = {}
+
+local function messages()
+  return vim.api.nvim_exec('messages', true)
+end
+
+-- The cursor's line and the text from it, after running COMMAND at (LNUM, COL).
+local function jump(lnum, col, command)
+  vim.fn.cursor(lnum, col)
+  vim.cmd(command)
+  local line, column = vim.fn.line('.'), vim.fn.col('.')
+  return {line, column, vim.fn.getline(line):sub(column)}
+end
+
+-- The 1-based position of the first match of PATTERN (plain text).
+local function find(text)
+  for lnum, line in ipairs(vim.api.nvim_buf_get_lines(0, 0, -1, false)) do
+    local col = line:find(text, 1, true)
+    if col then return lnum, col end
+  end
+  error('not in the article: ' .. text)
+end
+
+local function run()
+  vim.cmd('edit ' .. vim.fn.fnameescape(article))
+  vim.cmd('WhoSaid on')
+  results.quotes = vim.fn['whosaid#quotes']()
+  results.entities = vim.fn['whosaid#entities']()
+  results.status = vim.fn['whosaid#status']()
+
+  local lnum, col = find('We hope that the United States')
+  results.geng = jump(lnum, col + 5, 'WhoSaid speaker')
+  results.geng_again = jump(results.geng[1], results.geng[2], 'WhoSaid speaker')
+  lnum, col = find('(There is) a risk')
+  results.risk = jump(lnum, col + 5, 'WhoSaid speaker')
+  results.risk_again = jump(results.risk[1], results.risk[2], 'WhoSaid speaker')
+  jump(1, 1, 'WhoSaid quote next')
+  vim.cmd("normal! \15") -- CTRL-O: back where the jump started
+  results.back = {vim.fn.line('.'), vim.fn.col('.')}
+
+  results.pompeo_quotes = {}
+  vim.fn.cursor(1, 1)
+  for _ = 1, 4 do
+    vim.cmd('WhoSaid quote next Pompeo')
+    table.insert(results.pompeo_quotes, {vim.fn.line('.'), vim.fn.col('.')})
+  end
+  lnum, col = find('Secretary of State Mike Pompeo')
+  results.mention = jump(lnum, col + 20, 'WhoSaid mention next')
+  vim.fn.cursor(1, 1)
+  vim.cmd('WhoSaid quotes')
+  results.loclist = vim.fn.getloclist(0)
+  vim.cmd('lclose')
+  vim.cmd('WhoSaid quotes "Geng Shuang"')
+  results.loclist_geng = vim.fn.getloclist(0)
+  vim.cmd('lclose')
+
+  -- The host dies: the next command starts it again and re-attaches.
+  local pid = vim.fn.jobpid(vim.fn['whosaid#host#channel']())
+  vim.loop.kill(pid, 9)
+  vim.wait(2000, function() return vim.fn['whosaid#host#running']() == 0 end, 10)
+  results.restarted = jump(lnum, col + 20, 'WhoSaid mention next')
+  results.running_again = vim.fn['whosaid#host#running']()
+
+  -- A buffer that is not text.
+  vim.cmd('new')
+  vim.bo.buftype = 'nofile'
+  vim.cmd('WhoSaid on')
+  results.nofile_messages = messages()
+  vim.cmd('bwipeout!')
+
+  -- 5 MB: enabled, and still answering afterwards.
+  vim.cmd('enew')
+  local lines = vim.fn.readfile(article)
+  local big = {}
+  while #big * 60 < 5000000 do
+    for _, line in ipairs(lines) do table.insert(big, line) end
+  end
+  vim.api.nvim_buf_set_lines(0, 0, -1, false, big)
+  local start = vim.loop.hrtime()
+  vim.cmd('WhoSaid on')
+  results.big_on_ms = (vim.loop.hrtime() - start) / 1e6
+  results.big_bytes = vim.fn.wordcount().bytes
+  start = vim.loop.hrtime()
+  vim.cmd('WhoSaid quote next')
+  results.big_next_ms = (vim.loop.hrtime() - start) / 1e6
+  results.big_line = vim.fn.line('.')
+end
+
+local ok, err = pcall(run)
+results.error = ok and vim.NIL or tostring(err)
+results.messages = messages()
+local file = assert(io.open(result_path, 'w'))
+file:write(vim.fn.json_encode(results))
+file:close()
+vim.cmd('qall!')

@@ -1,0 +1,132 @@
+"""test_plugin.py: the plugin in a real headless Neovim, as a user drives it
+(plugin_e2e.lua runs the commands; this side checks what happened): on the
+example article, :WhoSaid on, whosaid#quotes() against the seed gold,
+:WhoSaid speaker from two quotes (and again, and back with CTRL-O),
+:WhoSaid quote next Pompeo, :WhoSaid mention next, the location lists; then
+the host killed (the next command restarts it), a buffer that is not text,
+and a 5 MB buffer; and the program missing altogether."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SOURCE = os.path.abspath(os.environ.get('WHOSAID_SOURCE_DIR', os.path.join(HERE, '..', '..')))
+SHARED = os.environ.get('WHOSAID_SHARED_DIR', os.path.join(SOURCE, '..', 'shared'))
+PROGRAM = os.environ.get('WHOSAID_PROGRAM', 'whosaid')
+ARTICLE = os.path.join(SOURCE, 'examples', 'pompeo-huawei.txt')
+GOLD = os.path.join(SHARED, 'data', 'seed', 'pompeo-huawei.json')
+
+if shutil.which('nvim') is None:
+    print('skipped: no nvim on PATH (install Debian\'s neovim)')
+    sys.exit(77)
+
+
+def run_neovim(program, directory):
+    """Run plugin_e2e.lua with the plugin loaded from the source tree."""
+    result = os.path.join(directory, 'result.json')
+    env = dict(os.environ, WHOSAID_ARTICLE=ARTICLE, WHOSAID_RESULT=result, HOME=directory,
+               XDG_CONFIG_HOME=directory, XDG_DATA_HOME=directory, XDG_STATE_HOME=directory)
+    process = subprocess.run(
+        ['nvim', '--headless', '-u', 'NORC', '-i', 'NONE', '-n',
+         '--cmd', 'set rtp+=' + SOURCE, '--cmd', 'let g:whosaid_host_prog = %s' % json.dumps(program),
+         '-c', 'luafile ' + os.path.join(HERE, 'plugin_e2e.lua')],
+        env=env, capture_output=True, timeout=120, stdin=subprocess.DEVNULL)
+    with open(result, encoding='utf-8') as f:
+        return json.load(f), process
+
+
+class Plugin(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.directory = tempfile.mkdtemp(prefix='whosaid-plugin-')
+        cls.result, cls.process = run_neovim(PROGRAM, cls.directory)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.directory, ignore_errors=True)
+
+    def test_ran_without_error(self):
+        self.assertIsNone(self.result['error'], self.result['messages'])
+
+    def test_quotes_match_the_gold(self):
+        if not os.path.isfile(GOLD):
+            self.skipTest('the seed gold is absent: no %s' % GOLD)
+        with open(GOLD, encoding='utf-8') as f:
+            gold = json.load(f)
+        with open(ARTICLE, 'rb') as f:
+            raw = f.read()
+        found = {(q['lnum'], q['col']): q['speaker'] for q in self.result['quotes']}
+        for quote in gold['quotes']:
+            lnum = raw.count(b'\n', 0, quote['start']) + 1
+            col = quote['start'] - (raw.rfind(b'\n', 0, quote['start']) + 1) + 1
+            with self.subTest(quote=quote['text'][:40]):
+                self.assertIn((lnum, col), found)
+                self.assertEqual(found[(lnum, col)], quote['speaker'])
+        self.assertEqual(self.result['status'], '3 speakers · 5 quotes')
+
+    def test_entities_have_types_and_canonical_names(self):
+        names = {(e['text'], e['type'], e['name']) for e in self.result['entities']}
+        self.assertIn(('Pompeo', 'PER', 'Mike Pompeo'), names)
+        self.assertIn(('Geng Shuang', 'PER', 'Geng Shuang'), names)
+
+    def test_speaker_jumps(self):
+        self.assertTrue(self.result['geng'][2].startswith('Geng Shuang'), self.result['geng'])
+        self.assertTrue(self.result['risk'][2].startswith('Pompeo told the news conference'),
+                        self.result['risk'])
+        # Again from there: the speaker's first mention (Geng Shuang has one).
+        self.assertEqual(self.result['geng_again'], self.result['geng'])
+        self.assertLess(self.result['risk_again'][:2], self.result['risk'][:2])
+        self.assertIn('Pompeo', self.result['risk_again'][2][:12])
+        # Jumps are in the jumplist: CTRL-O goes back to where one started.
+        self.assertEqual(self.result['back'], [1, 1])
+
+    def test_quote_next_visits_only_the_speakers_quotes(self):
+        visited = [tuple(p) for p in self.result['pompeo_quotes']]
+        pompeo = [(q['lnum'], q['col']) for q in self.result['quotes']
+                  if q['speaker'] == 'Mike Pompeo']
+        self.assertEqual(visited, pompeo + pompeo[:len(visited) - len(pompeo)])
+
+    def test_mention_next(self):
+        self.assertTrue(self.result['mention'][2].startswith('Pompeo'), self.result['mention'])
+
+    def test_location_lists(self):
+        self.assertEqual(len(self.result['loclist']), len(self.result['quotes']))
+        self.assertTrue(self.result['loclist'][0]['text'].startswith('Mike Pompeo: '))
+        self.assertEqual([item['text'].split(':')[0] for item in self.result['loclist_geng']],
+                         ['Geng Shuang'])
+
+    def test_a_killed_host_restarts_on_the_next_command(self):
+        self.assertEqual(self.result['running_again'], 1)
+        self.assertTrue(self.result['restarted'][2].startswith('Pompeo'))
+        self.assertIn('the host stopped', self.result['messages'])
+
+    def test_a_buffer_that_is_not_text(self):
+        self.assertIn('not a text buffer', self.result['nofile_messages'])
+
+    def test_five_megabytes(self):
+        self.assertGreater(self.result['big_bytes'], 5_000_000)
+        self.assertGreater(self.result['big_line'], 1)  # quote next found a quote
+        print('5 MB: :WhoSaid on %.0f ms, quote next %.0f ms' % (
+            self.result['big_on_ms'], self.result['big_next_ms']), file=sys.stderr)
+
+
+class MissingProgram(unittest.TestCase):
+
+    def test_one_clear_message(self):
+        directory = tempfile.mkdtemp(prefix='whosaid-plugin-')
+        try:
+            result, _ = run_neovim(os.path.join(directory, 'no-such-whosaid'), directory)
+        finally:
+            shutil.rmtree(directory, ignore_errors=True)
+        self.assertIn('whosaid program was not found', result['messages'])
+        self.assertIn(':checkhealth whosaid', result['messages'])
+
+
+if __name__ == '__main__':
+    unittest.main(verbosity=2)
