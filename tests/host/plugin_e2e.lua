@@ -59,6 +59,21 @@ local function run()
   results.loclist_geng = vim.fn.getloclist(0)
   vim.cmd('lclose')
 
+  -- Options read at each update: no virtual text, persons only; and the
+  -- User WhoSaidDone event after the update.
+  local copy = vim.fn.tempname() .. '.txt'
+  vim.fn.writefile(vim.fn.readfile(article), copy)
+  vim.g.whosaid_done = 0
+  vim.cmd('autocmd User WhoSaidDone let g:whosaid_done += 1')
+  vim.cmd('edit ' .. copy)
+  vim.b.whosaid_virtual_text = 0
+  vim.b.whosaid_types = {'PER'}
+  vim.cmd('WhoSaid on')
+  local namespace = vim.api.nvim_get_namespaces().whosaid
+  results.optioned = vim.api.nvim_buf_get_extmarks(0, namespace, 0, -1, {details = true})
+  results.done = vim.g.whosaid_done
+  vim.cmd('buffer #')
+
   -- The host dies: the next command starts it again and re-attaches.
   local pid = vim.fn.jobpid(vim.fn['whosaid#host#channel']())
   vim.loop.kill(pid, 9)

@@ -101,6 +101,14 @@ class Plugin(unittest.TestCase):
         self.assertEqual([item['text'].split(':')[0] for item in self.result['loclist_geng']],
                          ['Geng Shuang'])
 
+    def test_options_and_the_done_event(self):
+        groups = {m[3].get('hl_group') for m in self.result['optioned']}
+        self.assertIn('WhoSaidPerson', groups)
+        self.assertIn('WhoSaidQuote', groups)
+        self.assertNotIn('WhoSaidLocation', groups)  # b:whosaid_types = ['PER']
+        self.assertFalse(any('virt_text' in m[3] for m in self.result['optioned']))
+        self.assertGreaterEqual(self.result['done'], 1)
+
     def test_a_killed_host_restarts_on_the_next_command(self):
         self.assertEqual(self.result['running_again'], 1)
         self.assertTrue(self.result['restarted'][2].startswith('Pompeo'))
