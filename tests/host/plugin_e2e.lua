@@ -59,6 +59,17 @@ local function run()
   results.loclist_geng = vim.fn.getloclist(0)
   vim.cmd('lclose')
 
+  -- Completion, and the speakers picker through vim.ui.select.
+  results.complete_sub = vim.fn.getcompletion('WhoSaid q', 'cmdline')
+  results.complete_names = vim.fn.getcompletion('WhoSaid quote next ', 'cmdline')
+  vim.ui.select = function(items, _, on_choice)
+    results.picker_items = items
+    on_choice(items[1], 1)
+  end
+  vim.fn.cursor(1, 1)
+  vim.cmd('WhoSaid speakers')
+  results.picked = {vim.fn.line('.'), vim.fn.col('.')}
+
   -- Options read at each update: no virtual text, persons only; and the
   -- User WhoSaidDone event after the update.
   local copy = vim.fn.tempname() .. '.txt'
@@ -72,6 +83,15 @@ local function run()
   local namespace = vim.api.nvim_get_namespaces().whosaid
   results.optioned = vim.api.nvim_buf_get_extmarks(0, namespace, 0, -1, {details = true})
   results.done = vim.g.whosaid_done
+  vim.cmd('buffer #')
+
+  -- g:whosaid_filetypes enables a buffer of that filetype by itself.
+  vim.g.whosaid_filetypes = {'text'}
+  local other = vim.fn.tempname() .. '.txt'
+  vim.fn.writefile({'"We will not give up on this," said Senator Smith.'}, other)
+  vim.cmd('edit ' .. other)
+  vim.cmd('setfiletype text')
+  results.auto_enabled = vim.wait(5000, function() return vim.b.whosaid_enabled == 1 end, 10)
   vim.cmd('buffer #')
 
   -- The host dies: the next command starts it again and re-attaches.

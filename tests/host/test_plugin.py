@@ -101,6 +101,22 @@ class Plugin(unittest.TestCase):
         self.assertEqual([item['text'].split(':')[0] for item in self.result['loclist_geng']],
                          ['Geng Shuang'])
 
+    def test_completion(self):
+        self.assertEqual(self.result['complete_sub'], ['quote', 'quotes'])
+        self.assertIn('Mike\\ Pompeo', self.result['complete_names'])
+        self.assertIn('Geng\\ Shuang', self.result['complete_names'])
+
+    def test_speakers_picker(self):
+        items = self.result['picker_items']
+        self.assertIn('Mike Pompeo, Secretary of State (2 quotes)', items)
+        self.assertIn('Geng Shuang, spokesman (1 quote)', items)
+        first = [q for q in self.result['quotes']
+                 if q['speaker'] == items[0].split(',')[0].split(' (')[0]][0]
+        self.assertEqual(self.result['picked'], [first['lnum'], first['col']])
+
+    def test_filetypes_enable_by_themselves(self):
+        self.assertTrue(self.result['auto_enabled'])
+
     def test_options_and_the_done_event(self):
         groups = {m[3].get('hl_group') for m in self.result['optioned']}
         self.assertIn('WhoSaidPerson', groups)
