@@ -20,8 +20,8 @@
  *    because it is answered as soon as it arrives.
  * 3. Never call nvim_get_mode (or anything that waits for input) while
  *    handling a request: it blocks Neovim until a key is pressed. The host
- *    calls only nvim_create_namespace, nvim_buf_attach, nvim_buf_detach and
- *    nvim_exec_lua.
+ *    calls only nvim_create_namespace, nvim_buf_attach, nvim_buf_detach,
+ *    nvim_buf_clear_namespace, nvim_buf_get_lines and nvim_exec_lua.
  */
 #include <stdarg.h>
 #include <stdio.h>

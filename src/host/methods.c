@@ -612,6 +612,28 @@ void host_handle_request(host *h, const rpc_message *m) {
 
 /* Notifications from Neovim about attached buffers ***********************************/
 
+static void on_lines(host *h, void *context, const msgpack_object *error,
+                     const msgpack_object *result) {
+  int64_t handle = (int64_t)(intptr_t)context;
+  host_buffer *b = host_buffer_find(h, handle);
+  if (error == NULL || b == NULL) return;
+  if (error->type != MSGPACK_OBJECT_NIL ||
+      host_buffer_apply_lines(b, -1, 0, -1, result) != 0) {
+    host_log(HOST_LOG_ERROR, "buffer %lld could not be reloaded", (long long)handle);
+    return;
+  }
+  host_buffer_schedule(b);
+}
+
+static void reload_lines(host *h, host_buffer *b) {
+  uint32_t id = host_call_begin(h, "nvim_buf_get_lines", 4);
+  msgpack_pack_int64(&h->writer.packer, b->handle);
+  msgpack_pack_int(&h->writer.packer, 0);
+  msgpack_pack_int(&h->writer.packer, -1);
+  msgpack_pack_false(&h->writer.packer);
+  host_call_end(h, id, on_lines, (void *)(intptr_t)b->handle);
+}
+
 static void lines_event(host *h, const rpc_message *m) {
   int64_t handle, tick = -1, first, last;
   if (argument_count(m) < 5 || !rpc_as_int(argument(m, 0), &handle) ||
@@ -624,9 +646,10 @@ static void lines_event(host *h, const rpc_message *m) {
   if (b == NULL) return;
   int status = host_buffer_apply_lines(b, tick, first, last, argument(m, 4));
   if (status != 0) {
-    /* The copy no longer matches Neovim's buffer: start again from scratch. */
-    host_log(HOST_LOG_ERROR, "buffer %lld: an edit could not be applied (%s)", (long long)handle,
-             whosaid_strerror(status));
+    /* The copy no longer matches Neovim's buffer: fetch it whole again. */
+    host_log(HOST_LOG_ERROR, "buffer %lld: an edit could not be applied (%s); reloading it",
+             (long long)handle, whosaid_strerror(status));
+    reload_lines(h, b);
     return;
   }
   host_buffer_schedule(b);

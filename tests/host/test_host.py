@@ -174,6 +174,19 @@ class Buffers(HostTestCase):
         self.host.respond(update, 0)
         self.assertEqual(self.host.wait_response(analyze), (None, True))
 
+    def test_an_edit_that_does_not_fit_reloads_the_buffer(self):
+        self.attach()
+        msgid, *_ = self.expect_update()
+        self.host.respond(msgid, 0)
+        # Lines 40-41 do not exist in the host's copy: it asks for the buffer.
+        self.host.send([2, 'nvim_buf_lines_event', [1, 3, 40, 41, ['x'], False]])
+        msgid, params = self.host.expect_request('nvim_buf_get_lines')
+        self.assertEqual(params, [1, 0, -1, False])
+        self.host.respond(msgid, ['"We are back in sync now," said Senator Smith.'])
+        msgid, *_ = self.expect_update()
+        self.host.respond(msgid, 0)
+        self.assertEqual(self.host.call('quotes', 1)[1][0]['speaker'], 'Smith')
+
     def test_buffers_are_kept_apart(self):
         self.attach(buf=1)
         msgid, buf, *_ = self.expect_update()
