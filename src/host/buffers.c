@@ -88,10 +88,17 @@ void host_buffer_close_all(host *h) {
 static int copy_line(const msgpack_object *object, host_line *out) {
   const char *data;
   size_t length;
-  if (!rpc_as_string(object, &data, &length)) return WHOSAID_EINVAL;
+  if (object->type == MSGPACK_OBJECT_BIN) { /* some clients send bytes as bin */
+    data = object->via.bin.ptr;
+    length = object->via.bin.size;
+  } else if (!rpc_as_string(object, &data, &length)) {
+    return WHOSAID_EINVAL;
+  }
   out->data = ws_malloc(length + 1);
   if (out->data == NULL) return WHOSAID_ENOMEM;
-  memcpy(out->data, data, length);
+  /* Neovim sends a NUL byte of the buffer as "\n" inside a line: back to
+   * NUL, or the line would count as two and every row after it be off. */
+  for (size_t i = 0; i < length; i++) out->data[i] = data[i] == '\n' ? '\0' : data[i];
   out->data[length] = '\0';
   out->length = length;
   return 0;

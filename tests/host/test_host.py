@@ -187,6 +187,17 @@ class Buffers(HostTestCase):
         self.host.respond(msgid, 0)
         self.assertEqual(self.host.call('quotes', 1)[1][0]['speaker'], 'Smith')
 
+    def test_nul_bytes_and_invalid_utf8_keep_rows_and_columns(self):
+        # A NUL in the buffer arrives as "\n" inside a line (Neovim's way).
+        lines = ['bad \udcff bytes', 'a\nb', '"We will not give up on this," said Smith.']
+        self.attach(lines=[line.encode('utf-8', 'surrogateescape') for line in lines])
+        # (sent as msgpack bin; Neovim sends str with the same bytes: both are read)
+        msgid, *_ = self.expect_update()
+        self.host.respond(msgid, 0)
+        quotes = self.host.call('quotes', 1)[1]
+        self.assertEqual(quotes[0]['range'][:2], [2, 0])
+        self.assertEqual(quotes[0]['speaker'], 'Smith')
+
     def test_buffers_are_kept_apart(self):
         self.attach(buf=1)
         msgid, buf, *_ = self.expect_update()
