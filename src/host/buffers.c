@@ -1,11 +1,11 @@
 /*
  * buffers.c: the buffers Neovim sends, one state each. The host keeps its
  * own copy of the lines and applies every nvim_buf_lines_event to it
- * exactly, so it always knows the text Neovim has (at a changedtick). After
- * a pause in the typing (the debounce timer) it analyses the text: a small
+ * exactly, so it always knows the text Neovim has. After a pause in the
+ * typing (the debounce timer) it analyses the text: a small
  * buffer at once, a large one on libuv's thread pool so that requests are
- * still answered meanwhile. A result made for an older changedtick is
- * dropped: the edit that made it old has scheduled a new analysis.
+ * still answered meanwhile. A result made before a later edit is dropped:
+ * that edit has scheduled a new analysis.
  */
 #include <string.h>
 
@@ -27,7 +27,6 @@ int host_buffer_add(host *h, int64_t handle, host_buffer **out) {
   if (b == NULL) return WHOSAID_ENOMEM;
   b->h = h;
   b->handle = handle;
-  b->doc_tick = -1;
   b->next_mark_id = 1;
   uv_timer_init(h->loop, &b->debounce);
   b->debounce.data = b;
@@ -104,7 +103,7 @@ static int copy_line(const msgpack_object *object, host_line *out) {
   return 0;
 }
 
-int host_buffer_apply_lines(host_buffer *b, int64_t tick, int64_t first, int64_t last,
+int host_buffer_apply_lines(host_buffer *b, int64_t first, int64_t last,
                             const msgpack_object *lines) {
   if (lines->type != MSGPACK_OBJECT_ARRAY) return WHOSAID_EINVAL;
   size_t have = b->lines.len, count = lines->via.array.size;
@@ -130,7 +129,6 @@ int host_buffer_apply_lines(host_buffer *b, int64_t tick, int64_t first, int64_t
   b->lines.len = total;
   ws_free(copies);
   host_marks_edit(b, (uint32_t)first, (uint32_t)last, (uint32_t)count);
-  if (tick >= 0) b->changedtick = tick;
   b->edits++;
   b->dirty = true;
   return 0;
@@ -156,13 +154,12 @@ static char *join_lines(const host_buffer *b, size_t *length) {
 /* Analysis ******************************************************************/
 
 static void keep_analysis(host_buffer *b, whosaid_doc *doc, char *text, size_t length,
-                          int64_t tick, uint64_t edits) {
+                          uint64_t edits) {
   whosaid_doc_free(b->doc);
   ws_free(b->text);
   b->doc = doc;
   b->text = text;
   b->text_length = length;
-  b->doc_tick = tick;
   b->dirty = edits != b->edits;
 }
 
@@ -180,7 +177,7 @@ int host_buffer_analyse_now(host_buffer *b) {
   }
   host_log(HOST_LOG_DEBUG, "buffer %lld: %zu bytes analysed in %.2f ms", (long long)b->handle,
            length, (double)(uv_hrtime() - start) / 1e6);
-  keep_analysis(b, doc, text, length, b->changedtick, b->edits);
+  keep_analysis(b, doc, text, length, b->edits);
   return 0;
 }
 
@@ -196,7 +193,7 @@ static void after_background(uv_work_t *work, int status) {
   bool fresh = status == 0 && b->work_status == 0 && !b->closing &&
                b->work_edits == b->edits;
   if (fresh) {
-    keep_analysis(b, b->work_doc, b->work_text, b->work_length, b->work_tick, b->work_edits);
+    keep_analysis(b, b->work_doc, b->work_text, b->work_length, b->work_edits);
     host_marks_update(b);
   } else {
     whosaid_doc_free(b->work_doc);
@@ -232,7 +229,6 @@ static void on_debounce(uv_timer_t *timer) {
     host_log(HOST_LOG_ERROR, "out of memory: buffer %lld not analysed", (long long)b->handle);
     return;
   }
-  b->work_tick = b->changedtick;
   b->work_edits = b->edits;
   b->work.data = b;
   b->analysing = true;

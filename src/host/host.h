@@ -88,14 +88,12 @@ struct host_buffer {
   host *h;
   int64_t handle;          /* Neovim's buffer number */
   VEC(host_line) lines;    /* the buffer as Neovim last told it */
-  int64_t changedtick;     /* of the lines */
   uint64_t edits;          /* edits applied so far: an analysis of fewer is stale */
   bool attached;           /* Neovim sends its edits */
   bool dirty;              /* the lines changed since the last analysis */
   whosaid_doc *doc;        /* the last analysis, of TEXT, or NULL */
   char *text;
   size_t text_length;
-  int64_t doc_tick;        /* the changedtick DOC was made for */
   uv_timer_t debounce;     /* waits for a pause in the typing */
   bool analysing;          /* an analysis runs on the thread pool */
   uv_work_t work;
@@ -103,7 +101,6 @@ struct host_buffer {
   size_t work_length;
   whosaid_doc *work_doc;
   int work_status;
-  int64_t work_tick;
   uint64_t work_edits;
   host_mark_vec placed;    /* the highlights Neovim has */
   uint32_t next_mark_id;
@@ -160,7 +157,7 @@ int host_buffer_add(host *h, int64_t handle, host_buffer **out);
 void host_buffer_close(host_buffer *buffer);
 void host_buffer_close_all(host *h);
 /* Apply nvim_buf_lines_event's edit; returns 0 or an error status. */
-int host_buffer_apply_lines(host_buffer *buffer, int64_t tick, int64_t first, int64_t last,
+int host_buffer_apply_lines(host_buffer *buffer, int64_t first, int64_t last,
                             const msgpack_object *lines);
 /* Analyse now if the text changed since the last analysis. */
 int host_buffer_analyse_now(host_buffer *buffer);

@@ -14,9 +14,9 @@
  *   speaker_of(buf, row, col)     the quote there: {quote, speaker, mention, kind, named, first}
  *   mentions_of(buf, row, col)    the entity there: {name, ranges}
  *   quote_near(buf, row, col, direction[, speaker])  {range, speaker, wrapped}
- * Missing values are nil. Notifications: nvim_buf_lines_event,
- * nvim_buf_changedtick_event and nvim_buf_detach_event, which Neovim sends
- * once a buffer is attached.
+ * Missing values are nil. Notifications: nvim_buf_lines_event (the edits)
+ * and nvim_buf_detach_event, which Neovim sends once a buffer is attached;
+ * nvim_buf_changedtick_event says the text did not change and is ignored.
  */
 #include <string.h>
 
@@ -618,7 +618,7 @@ static void on_lines(host *h, void *context, const msgpack_object *error,
   host_buffer *b = host_buffer_find(h, handle);
   if (error == NULL || b == NULL) return;
   if (error->type != MSGPACK_OBJECT_NIL ||
-      host_buffer_apply_lines(b, -1, 0, -1, result) != 0) {
+      host_buffer_apply_lines(b, 0, -1, result) != 0) {
     host_log(HOST_LOG_ERROR, "buffer %lld could not be reloaded", (long long)handle);
     return;
   }
@@ -635,16 +635,15 @@ static void reload_lines(host *h, host_buffer *b) {
 }
 
 static void lines_event(host *h, const rpc_message *m) {
-  int64_t handle, tick = -1, first, last;
+  int64_t handle, first, last;
   if (argument_count(m) < 5 || !rpc_as_int(argument(m, 0), &handle) ||
       !rpc_as_int(argument(m, 2), &first) || !rpc_as_int(argument(m, 3), &last)) {
     host_log(HOST_LOG_WARN, "nvim_buf_lines_event with unexpected arguments: ignored");
     return;
   }
-  rpc_as_int(argument(m, 1), &tick); /* nil for some events */
   host_buffer *b = host_buffer_find(h, handle);
   if (b == NULL) return;
-  int status = host_buffer_apply_lines(b, tick, first, last, argument(m, 4));
+  int status = host_buffer_apply_lines(b, first, last, argument(m, 4));
   if (status != 0) {
     /* The copy no longer matches Neovim's buffer: fetch it whole again. */
     host_log(HOST_LOG_ERROR, "buffer %lld: an edit could not be applied (%s); reloading it",
@@ -653,18 +652,6 @@ static void lines_event(host *h, const rpc_message *m) {
     return;
   }
   host_buffer_schedule(b);
-}
-
-static void changedtick_event(host *h, const rpc_message *m) {
-  int64_t handle, tick;
-  if (argument_count(m) < 2 || !rpc_as_int(argument(m, 0), &handle) ||
-      !rpc_as_int(argument(m, 1), &tick)) {
-    return;
-  }
-  host_buffer *b = host_buffer_find(h, handle);
-  if (b == NULL) return;
-  b->changedtick = tick; /* the text is the same: nothing to analyse */
-  if (!b->dirty) b->doc_tick = tick;
 }
 
 static void detach_event(host *h, const rpc_message *m) {
@@ -677,10 +664,6 @@ static void detach_event(host *h, const rpc_message *m) {
 void host_handle_notification(host *h, const rpc_message *m) {
   if (method_is(m, "nvim_buf_lines_event")) {
     lines_event(h, m);
-    return;
-  }
-  if (method_is(m, "nvim_buf_changedtick_event")) {
-    changedtick_event(h, m);
     return;
   }
   if (method_is(m, "nvim_buf_detach_event")) {
