@@ -186,7 +186,21 @@ static void on_read(uv_stream_t *stream, ssize_t length, const uv_buf_t *buffer)
 
 /* Start and stop ******************************************************************/
 
+/* Whether FD can be watched by the loop: a pipe or a socket, as an editor's
+ * job gives; a regular file or /dev/null cannot (epoll refuses them). */
+static bool is_stream(int fd) {
+  uv_handle_type type = uv_guess_handle(fd);
+  return type == UV_NAMED_PIPE || type == UV_TCP || type == UV_TTY;
+}
+
 int host_channel_start(host *h) {
+  if (!is_stream(h->options.input_fd) || !is_stream(h->options.output_fd)) {
+    host_log(HOST_LOG_ERROR, "standard input and output must be pipes: the editor starts the "
+                             "host (jobstart([prog, 'host'], {'rpc': v:true}))");
+    h->status = WHOSAID_EINVAL;
+    h->stopping = true;
+    return WHOSAID_EINVAL;
+  }
   /* A handle is closed once initialised, whatever happens next. */
   int status = uv_pipe_init(h->loop, &h->input, 0);
   h->input_open = status == 0;

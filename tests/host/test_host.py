@@ -95,6 +95,15 @@ class Protocol(HostTestCase):
         self.assertEqual(self.host.close(), 0)
         self.assertNotIn('error', self.host.stderr())
 
+    def test_input_that_is_not_a_pipe_is_refused_with_a_reason(self):
+        import subprocess
+        from host_support import PROGRAM
+        with open(__file__, 'rb') as not_a_pipe:
+            result = subprocess.run([PROGRAM, 'host'], stdin=not_a_pipe, capture_output=True,
+                                    timeout=30)
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn(b'must be pipes', result.stderr)
+
     def test_bytes_that_are_not_msgpack_end_it_with_a_reason(self):
         self.host.send_bytes(b'\xc1\xc1\xc1')
         self.assertNotEqual(self.host.close(), 0)
