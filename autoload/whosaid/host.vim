@@ -115,11 +115,3 @@ endfunction
 function! whosaid#host#attached(buf) abort
   return has_key(s:attached, a:buf)
 endfunction
-
-function! whosaid#host#stop() abort
-  if s:channel > 0
-    let s:stopping = 1
-    call jobstop(s:channel)
-    let s:channel = 0
-  endif
-endfunction

@@ -60,12 +60,12 @@ static uint32_t add_string(whosaid_doc *doc, const char *text, uint32_t first, u
 }
 
 /* The speaker index of CLUSTER, adding it at its first quote. FIRST holds
- * each cluster's first entity, or -1. */
+ * each cluster's first entity, SPEAKER_INDEX each cluster's speaker (-1:
+ * none yet). */
 static int32_t speaker_of(whosaid_doc *doc, const attrib_result *result, const char *text,
-                          const int32_t *first, int32_t cluster, const attrib_mention *mention) {
-  for (size_t s = 0; s < doc->speakers.len; s++) {
-    if (doc->speakers.items[s].cluster == cluster) return (int32_t)s;
-  }
+                          const int32_t *first, int32_t *speaker_index, int32_t cluster,
+                          const attrib_mention *mention) {
+  if (speaker_index[cluster] >= 0) return speaker_index[cluster];
   const attrib_cluster *c = &result->clusters.items[cluster];
   api_speaker speaker = {cluster, add_string(doc, text, c->name_first, c->name_end), UINT32_MAX,
                          c->type, 0, doc->tokens.items[mention->first_token].start,
@@ -78,14 +78,15 @@ static int32_t speaker_of(whosaid_doc *doc, const attrib_result *result, const c
     speaker.first_end = doc->entities.items[first[cluster]].end;
   }
   if (speaker.name == UINT32_MAX || VEC_PUSH(&doc->speakers, speaker) != 0) return -2;
-  return (int32_t)(doc->speakers.len - 1);
+  return speaker_index[cluster] = (int32_t)(doc->speakers.len - 1);
 }
 
-/* Each cluster's first entity mention (-1: none); NULL when out of memory. */
-static int32_t *first_entities(const whosaid_doc *doc, const attrib_result *result) {
-  int32_t *first = ws_malloc((result->clusters.len + 1) * sizeof(*first));
+/* Per cluster: its first entity mention, then (after the clusters) its
+ * speaker, both -1 for none yet; NULL when out of memory. */
+static int32_t *per_cluster_tables(const whosaid_doc *doc, const attrib_result *result) {
+  int32_t *first = ws_malloc((2 * result->clusters.len + 1) * sizeof(*first));
   if (first == NULL) return NULL;
-  for (size_t c = 0; c < result->clusters.len; c++) first[c] = -1;
+  for (size_t c = 0; c < 2 * result->clusters.len; c++) first[c] = -1;
   for (size_t e = doc->entities.len; e-- > 0;) first[result->entity_cluster.items[e]] = (int32_t)e;
   return first;
 }
@@ -94,7 +95,7 @@ static int collect(whosaid_doc *doc, const attrib_result *result, const char *te
   for (size_t e = 0; e < doc->entities.len; e++) {
     doc->entities.items[e].cluster = result->entity_cluster.items[e];
   }
-  int32_t *first = first_entities(doc, result);
+  int32_t *first = per_cluster_tables(doc, result);
   if (first == NULL || VEC_RESERVE(&doc->attributions, result->quotes.len) != 0) {
     ws_free(first);
     return WHOSAID_ENOMEM;
@@ -107,7 +108,8 @@ static int collect(whosaid_doc *doc, const attrib_result *result, const char *te
       a.mention_end = doc->tokens.items[quote->mention.end_token - 1].end;
     }
     if (quote->cluster >= 0) {
-      a.speaker = speaker_of(doc, result, text, first, quote->cluster, &quote->mention);
+      a.speaker = speaker_of(doc, result, text, first, first + result->clusters.len,
+                             quote->cluster, &quote->mention);
       if (a.speaker == -2) {
         ws_free(first);
         return WHOSAID_ENOMEM;

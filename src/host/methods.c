@@ -60,6 +60,13 @@ static host_buffer *attached_buffer(host *h, const rpc_message *m, size_t least,
   return b;
 }
 
+/* Analyse the buffer now if it changed; false after an error answer. */
+static bool fresh_analysis(host *h, const rpc_message *m, host_buffer *b) {
+  int status = host_buffer_analyse_now(b);
+  if (status != 0) host_respond_error(h, m->id, "analysis failed: %s", whosaid_strerror(status));
+  return status == 0;
+}
+
 /* The byte offset of the (row, col) in arguments 1 and 2 of the buffer's
  * analysis (analysed now if it changed); false after an error answer. */
 static bool position_argument(host *h, const rpc_message *m, host_buffer *b, uint32_t *offset) {
@@ -69,11 +76,7 @@ static bool position_argument(host *h, const rpc_message *m, host_buffer *b, uin
     host_respond_error(h, m->id, "row and column must be integers of 0 or more");
     return false;
   }
-  int status = host_buffer_analyse_now(b);
-  if (status != 0) {
-    host_respond_error(h, m->id, "analysis failed: %s", whosaid_strerror(status));
-    return false;
-  }
+  if (!fresh_analysis(h, m, b)) return false;
   if (whosaid_doc_offset(b->doc, (whosaid_point){(uint32_t)row, (uint32_t)col}, offset) != 0) {
     host_respond_error(h, m->id, "row %lld is past the end of buffer %lld", (long long)row,
                        (long long)b->handle);
@@ -293,11 +296,6 @@ static void analyze(host *h, const rpc_message *m) {
 
 /* Lists **************************************************************************/
 
-static bool fresh_analysis(host *h, const rpc_message *m, host_buffer *b) {
-  int status = host_buffer_analyse_now(b);
-  if (status != 0) host_respond_error(h, m->id, "analysis failed: %s", whosaid_strerror(status));
-  return status == 0;
-}
 
 static void quotes(host *h, const rpc_message *m) {
   host_buffer *b = attached_buffer(h, m, 1, 1);

@@ -119,12 +119,6 @@ class Capitals(cli_support.CliTestCase):
             self.assertFalse(any(word in name.split() for name, _ in in_headline),
                              (word, in_headline))
 
-    def test_quotation_marks_are_never_part_of_a_name(self):
-        text = ('Critics blamed the "Open Door" policy and "Project Fear" for it.\n')
-        path = self.write_file('quotes.txt', text.encode())
-        for entity in self.analyze_json(path)['entities']:
-            self.assertNotIn('"', entity['text'], entity)
-
 
 class ShippedModelOnSharedData(cli_support.CliTestCase):
 

@@ -17,8 +17,6 @@ except ImportError:  # the pyenv python3 first on PATH lacks Debian's modules
     sys.exit(77)
 
 PROGRAM = os.environ.get('WHOSAID_PROGRAM', 'whosaid')
-SHARED = os.environ.get('WHOSAID_SHARED_DIR', os.path.join(os.path.dirname(__file__), '..', '..',
-                                                          '..', 'shared'))
 
 
 class Host:
