@@ -73,7 +73,7 @@ WHOSAID_API const char *whosaid_version_string(void);
   XX(IO, -5, "input/output error")                                   \
   XX(MODEL, -6, "model file is corrupt or has the wrong format")     \
   XX(RANGE, -7, "index or position out of range")                    \
-  XX(FORMAT, -8, "malformed data (not msgpack-RPC)")
+  XX(FORMAT, -8, "malformed data (not msgpack-RPC, or not an annotation file)")
 
 typedef enum {
   WHOSAID_OK = 0,
@@ -286,7 +286,8 @@ WHOSAID_API int whosaid_doc_paragraph(const whosaid_doc *doc, size_t index,
   XX(TITLE, "a name or title (called, titled, known as, dubbed ...)")            \
   XX(SINGLE_QUOTES, "single quotation marks in a text that quotes with double ones") \
   XX(NESTED, "inside another quote")                                             \
-  XX(EMPTY, "no words between the quotation marks")
+  XX(EMPTY, "no words between the quotation marks")                             \
+  XX(ANNOTATED, "a person said whether it is a quote (an annotation)")
 
 typedef enum {
 #define WHOSAID_XX(name, text) WHOSAID_QUOTE_##name,
@@ -300,6 +301,8 @@ enum {
   WHOSAID_QUOTE_UNBALANCED = 1 << 1,      /* never closed: ends at its paragraph's end */
   WHOSAID_QUOTE_MULTI_PARAGRAPH = 1 << 2, /* reopened in following paragraphs */
   WHOSAID_QUOTE_SINGLE_MARKS = 1 << 3,    /* quoted with single marks (‘ ’ or ') */
+  WHOSAID_QUOTE_HUMAN_VERDICT = 1 << 4,   /* a person decided whether it is a quote */
+  WHOSAID_QUOTE_HUMAN_SPEAKER = 1 << 5,   /* a person named its speaker */
 };
 
 /*
@@ -318,7 +321,8 @@ enum {
   XX(ACCORDING_TO, "according to the source named")                              \
   XX(TRANSCRIPT_TURN, "a transcript turn names its speaker: \"PENCE: ...\"")       \
   XX(CONTINUATION, "no cue of its own: continues the previous quote's speaker")  \
-  XX(SENTENCE_SUBJECT, "the subject of the sentence that holds the quote")
+  XX(SENTENCE_SUBJECT, "the subject of the sentence that holds the quote")       \
+  XX(ANNOTATED, "a person named the speaker (an annotation)")
 
 typedef enum {
 #define WHOSAID_XX(name, text) WHOSAID_ATTRIBUTION_##name,
@@ -343,6 +347,7 @@ typedef struct {
   whosaid_mention_kind speaker_mention_kind;
   whosaid_attribution_rule rule; /* how the source was found; NONE when it was not */
   int32_t speaker;             /* index into the speakers, or -1 when unknown */
+  int32_t annotation;          /* index into the document's annotations, or -1 */
 } whosaid_quote;
 
 /*
@@ -395,6 +400,8 @@ typedef struct {
   int32_t cluster;            /* the cluster of its entity mentions */
   size_t quote_count;         /* direct quotes attributed to it */
   whosaid_range first_mention; /* where the article first names it */
+  bool unnamed;               /* only an annotation names it: the article never does,
+                                 cluster is -1 and first_mention is meaningless */
 } whosaid_speaker;
 
 /* Entity mentions in text order; none unless the model finds entities. */
@@ -405,6 +412,166 @@ WHOSAID_API int whosaid_doc_entity(const whosaid_doc *doc, size_t index, whosaid
  * model attributes quotes. */
 WHOSAID_API size_t whosaid_doc_speaker_count(const whosaid_doc *doc);
 WHOSAID_API int whosaid_doc_speaker(const whosaid_doc *doc, size_t index, whosaid_speaker *out);
+
+/****************************************************************************/
+/* Annotations: a person's corrections                                      */
+/****************************************************************************/
+
+/*
+ * A set of corrections a person made to one article: this quote is by
+ * someone else, this quoted span is not a quote, this unmarked one is, and
+ * free-text notes. Analysing with a set applies it, and corrections outrank
+ * the engine everywhere (quotes, speakers, flags).
+ *
+ * Each annotation is anchored by the words it was made on and where they
+ * were. The words are compared as a fingerprint (case-folded words and
+ * numbers; punctuation, quotation marks and line breaks ignored), so an
+ * annotation re-attaches after the article is edited above it, reflowed, or
+ * reopened: to the nearest exact occurrence, else to the quoted span whose
+ * words are most alike (at least 3 in 4 of them shared). One that finds no
+ * place is an orphan: it stays in the set, with its last anchor, and is
+ * never dropped.
+ *
+ * A set is saved as a versioned JSON file, the sidecar (see "whosaid-sidecar"
+ * in doc/whosaid.txt); fields a newer version adds are kept on rewrite.
+ * Thread safety: as a document; analysing reads the set, so copy it to
+ * analyse on another thread while this one edits it.
+ */
+typedef struct whosaid_annotations whosaid_annotations;
+
+/* The version of the sidecar format this library reads and writes. */
+#define WHOSAID_SIDECAR_VERSION 1
+
+/* What a person said about a span being a quote. */
+typedef enum {
+  WHOSAID_VERDICT_NONE,     /* nothing: the detector decides */
+  WHOSAID_VERDICT_QUOTE,    /* a direct quote, whatever the detector says */
+  WHOSAID_VERDICT_NOT_QUOTE /* not a direct quote */
+} whosaid_verdict;
+
+typedef struct {
+  uint32_t id;                   /* unique in its set while the set lives (not saved) */
+  const char *text;              /* the annotated words, as last seen */
+  uint32_t start_byte, end_byte; /* where they were last seen */
+  uint32_t line;                 /* 0-based line of start_byte then */
+  whosaid_verdict verdict;
+  const char *speaker;           /* the speaker a person named, or NULL */
+  const char *note;              /* a free-text note, or NULL */
+  const char *created, *updated; /* "2026-11-28T10:00:00Z", or NULL */
+} whosaid_annotation;
+
+/* An empty set. */
+WHOSAID_API int whosaid_annotations_new(whosaid_annotations **out);
+WHOSAID_API void whosaid_annotations_free(whosaid_annotations *set);
+WHOSAID_API int whosaid_annotations_copy(const whosaid_annotations *set,
+                                         whosaid_annotations **out);
+
+/*
+ * Parse a sidecar of LENGTH bytes. NAME (a file name) starts the messages.
+ * Anything that is not a sidecar this version can read (bad JSON, a wrong
+ * field type, a newer format version) is WHOSAID_EFORMAT, and ERR says
+ * "NAME:LINE:COLUMN: what is wrong" for bad JSON, "NAME: ..." otherwise.
+ */
+WHOSAID_API int whosaid_annotations_parse(const char *json, size_t length, const char *name,
+                                          whosaid_annotations **out, whosaid_error *err);
+
+/* Read the sidecar PATH: WHOSAID_ENOENT when there is none, else as parse. */
+WHOSAID_API int whosaid_annotations_read(const char *path, whosaid_annotations **out,
+                                         whosaid_error *err);
+
+/* The sidecar text of SET (UTF-8 JSON, ending in a newline) in *JSON, to be
+ * freed with whosaid_free(). */
+WHOSAID_API int whosaid_annotations_format(const whosaid_annotations *set, char **json,
+                                           size_t *length);
+
+/* Write SET to PATH atomically: a temporary file in the same directory,
+ * fsync, rename. On failure PATH is as it was and ERR says why. */
+WHOSAID_API int whosaid_annotations_write(const whosaid_annotations *set, const char *path,
+                                          whosaid_error *err);
+
+WHOSAID_API size_t whosaid_annotations_count(const whosaid_annotations *set);
+/* Annotation INDEX (in the order they were made); strings are borrowed from
+ * SET until it changes. */
+WHOSAID_API int whosaid_annotations_get(const whosaid_annotations *set, size_t index,
+                                        whosaid_annotation *out);
+
+/* What whosaid_annotations_edit changes; NULL (or VERDICT -1) leaves a
+ * field as it is, "" clears a string. */
+typedef struct {
+  const char *speaker;
+  const char *note;
+  int verdict; /* whosaid_verdict, or -1 */
+} whosaid_annotation_change;
+
+/*
+ * Change the annotation on bytes [START, END) of TEXT, adding one when there
+ * is none. DOC is the analysis of TEXT (LENGTH bytes) with SET, which finds
+ * an annotation already attached there or to the quote those bytes lie in.
+ * An annotation left with nothing to say is removed. *ID (may be NULL) gets
+ * its id, or 0 when it was removed.
+ */
+WHOSAID_API int whosaid_annotations_edit(whosaid_annotations *set, const whosaid_doc *doc,
+                                         const char *text, size_t length, uint32_t start,
+                                         uint32_t end, const whosaid_annotation_change *change,
+                                         uint32_t *id);
+
+/*
+ * Move SET's anchors to where DOC (the analysis of TEXT with SET or a copy
+ * of it) attached them, with the words found there; orphans keep theirs.
+ * Call it before writing, so that the file follows the article's edits.
+ */
+WHOSAID_API int whosaid_annotations_reanchor(whosaid_annotations *set, const whosaid_doc *doc,
+                                             const char *text, size_t length);
+
+/* whosaid_analyze, applying SET (which may be NULL). */
+WHOSAID_API int whosaid_analyze_annotated(const whosaid_model *model, const char *text,
+                                          size_t length, const whosaid_annotations *set,
+                                          whosaid_doc **out);
+
+/* Where each annotation of the set a document was analysed with landed. */
+typedef struct {
+  uint32_t id;         /* the annotation's id in the set */
+  bool attached;       /* false: an orphan */
+  whosaid_range range; /* the span it attached to (meaningless for an orphan) */
+  int32_t quote;       /* the quoted span it applies to, or -1 */
+} whosaid_annotation_place;
+
+/* One per annotation of the set, in the set's order. */
+WHOSAID_API size_t whosaid_doc_annotation_count(const whosaid_doc *doc);
+WHOSAID_API int whosaid_doc_annotation(const whosaid_doc *doc, size_t index,
+                                       whosaid_annotation_place *out);
+
+/****************************************************************************/
+/* Export                                                                   */
+/****************************************************************************/
+
+typedef enum {
+  WHOSAID_EXPORT_JSON,    /* ../FORMAT.md's JSON, corrections applied and marked */
+  WHOSAID_EXPORT_CSV,     /* speaker, role, quote, line, column, corrected */
+  WHOSAID_EXPORT_MARKDOWN /* a quote sheet: speakers with their quotes, in article order */
+} whosaid_export_format;
+
+/* The format the extension of PATH asks for: .json, .csv, .md or
+ * .markdown, in any case; WHOSAID_EINVAL for any other. */
+WHOSAID_API int whosaid_export_format_of(const char *path, whosaid_export_format *out);
+
+/*
+ * Export DOC, the analysis of TEXT (LENGTH bytes) with SET (or NULL), as
+ * FORMAT into *OUT (*OUT_LENGTH bytes and a NUL; free with whosaid_free()).
+ * NAME is the document's name (the JSON "doc" field, the sheet's title).
+ */
+WHOSAID_API int whosaid_export(const whosaid_doc *doc, const char *text, size_t length,
+                               const whosaid_annotations *set, const char *name,
+                               whosaid_export_format format, char **out, size_t *out_length);
+
+/* Write LENGTH bytes at DATA to PATH atomically (temporary file in the same
+ * directory, fsync, rename); on failure PATH is as it was and ERR says why. */
+WHOSAID_API int whosaid_write_file(const char *path, const char *data, size_t length,
+                                   whosaid_error *err);
+
+/* Free memory the library returned (whosaid_annotations_format,
+ * whosaid_export); NULL is a no-op. */
+WHOSAID_API void whosaid_free(void *memory);
 
 /****************************************************************************/
 /* Named-entity tagger: training and evaluation                             */

@@ -5,6 +5,7 @@
 #ifndef WHOSAID_API_H
 #define WHOSAID_API_H
 
+#include "annotate/annotate.h"
 #include "attrib/attrib.h"
 #include "ner/model.h"
 #include "quotes/quotes.h"
@@ -37,7 +38,16 @@ typedef struct {
   whosaid_entity_type type;
   uint32_t quote_count;
   uint32_t first_start, first_end; /* its first mention */
+  bool unnamed;                    /* named only by an annotation */
 } api_speaker;
+
+/* Where an annotation of the set landed (whosaid_annotation_place). */
+typedef struct {
+  uint32_t id;
+  bool attached;
+  uint32_t start, end;
+  int32_t quote; /* index into the quotes, or -1 */
+} api_place;
 
 struct whosaid_doc {
   uint32_t length;
@@ -50,6 +60,7 @@ struct whosaid_doc {
   VEC(api_attribution) attributions; /* one per quote, when the model attributes */
   VEC(api_speaker) speakers;
   VEC(char) strings; /* NUL-terminated names and roles of the speakers */
+  VEC(api_place) places; /* one per annotation of the set it was analysed with */
 };
 
 /* Find the entities of an analysed document (doc_entities.c). */
@@ -57,5 +68,16 @@ int api_find_entities(whosaid_doc *doc, const ner_model *ner, const char *text);
 
 /* Attribute its quotes and list its speakers (doc_speakers.c). */
 int api_attribute(whosaid_doc *doc, const quote_cues *cues, const char *text);
+
+/* Append the text of tokens [FIRST, END) to the document's strings, white
+ * space as single spaces; its offset, or UINT32_MAX when out of memory
+ * (doc_speakers.c). */
+uint32_t api_add_string(whosaid_doc *doc, const char *text, uint32_t first, uint32_t end);
+
+/* Annotations (doc_annotations.c, doc_corrections.c): find where each
+ * annotation of SET lands and apply its verdict (after quote detection),
+ * then the speakers a person named (after attribution). */
+int api_place_annotations(whosaid_doc *doc, const char *text, const whosaid_annotations *set);
+int api_apply_speakers(whosaid_doc *doc, const char *text, const whosaid_annotations *set);
 
 #endif

@@ -9,7 +9,7 @@
 
 /* Each stage reads what the stages before it produced. */
 static int run_pipeline(whosaid_doc *doc, const whosaid_model *model, const char *text,
-                        size_t length) {
+                        size_t length, const whosaid_annotations *set) {
   int status = text_line_index_build(&doc->lines, text, length);
   if (status == 0) status = text_find_paragraphs(text, length, &doc->paragraphs);
   if (status == 0) status = text_tokenize(text, length, &doc->tokens);
@@ -29,14 +29,24 @@ static int run_pipeline(whosaid_doc *doc, const whosaid_model *model, const char
                    doc->sentences.len, model ? model->cues : NULL, doc->quotes.items,
                    doc->quotes.len);
   }
+  /* A person's word on what is a quote counts before attribution, so that
+   * a quote they add is attributed and one they remove is not. */
+  bool annotated = set != NULL && set->entries.len > 0;
+  if (status == 0 && annotated) status = api_place_annotations(doc, text, set);
   if (status == 0 && whosaid_model_has_attribution(model)) {
     status = api_attribute(doc, model->cues, text);
   }
+  if (status == 0 && annotated) status = api_apply_speakers(doc, text, set);
   return status;
 }
 
 int whosaid_analyze(const whosaid_model *model, const char *text, size_t length,
                     whosaid_doc **out) {
+  return whosaid_analyze_annotated(model, text, length, NULL, out);
+}
+
+int whosaid_analyze_annotated(const whosaid_model *model, const char *text, size_t length,
+                              const whosaid_annotations *set, whosaid_doc **out) {
   if (out == NULL) return WHOSAID_EINVAL;
   *out = NULL;
   if (text == NULL && length > 0) return WHOSAID_EINVAL;
@@ -45,7 +55,7 @@ int whosaid_analyze(const whosaid_model *model, const char *text, size_t length,
   whosaid_doc *doc = ws_calloc(1, sizeof(*doc));
   if (doc == NULL) return WHOSAID_ENOMEM;
   doc->length = (uint32_t)length;
-  int status = run_pipeline(doc, model, text, length);
+  int status = run_pipeline(doc, model, text, length, set);
   if (status != 0) {
     whosaid_doc_free(doc);
     return status;
@@ -65,6 +75,7 @@ void whosaid_doc_free(whosaid_doc *doc) {
   VEC_FREE(&doc->attributions);
   VEC_FREE(&doc->speakers);
   VEC_FREE(&doc->strings);
+  VEC_FREE(&doc->places);
   ws_free(doc);
 }
 

@@ -72,7 +72,13 @@ int whosaid_doc_quote(const whosaid_doc *doc, size_t index, whosaid_quote *out) 
   out->reason = (whosaid_quote_reason)span->reason;
   out->parent = span->parent;
   out->speaker = -1;
+  out->annotation = -1;
   out->rule = WHOSAID_ATTRIBUTION_NONE;
+  for (size_t p = 0; p < doc->places.len; p++) {
+    if (doc->places.items[p].attached && doc->places.items[p].quote == (int32_t)index) {
+      out->annotation = (int32_t)p;
+    }
+  }
   if (index < doc->attributions.len) {
     const api_attribution *a = &doc->attributions.items[index];
     out->has_speaker_mention = a->mention_end > a->mention_start;
@@ -119,5 +125,19 @@ int whosaid_doc_speaker(const whosaid_doc *doc, size_t index, whosaid_speaker *o
   out->cluster = speaker->cluster;
   out->quote_count = speaker->quote_count;
   out->first_mention = make_range(doc, speaker->first_start, speaker->first_end);
+  out->unnamed = speaker->unnamed;
+  return 0;
+}
+
+size_t whosaid_doc_annotation_count(const whosaid_doc *doc) {
+  return doc == NULL ? 0 : doc->places.len;
+}
+
+int whosaid_doc_annotation(const whosaid_doc *doc, size_t index, whosaid_annotation_place *out) {
+  int status = check_index(doc, out, index, whosaid_doc_annotation_count(doc));
+  if (status != 0) return status;
+  const api_place *place = &doc->places.items[index];
+  *out = (whosaid_annotation_place){place->id, place->attached, {0}, place->quote};
+  if (place->attached) out->range = make_range(doc, place->start, place->end);
   return 0;
 }

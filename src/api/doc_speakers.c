@@ -35,9 +35,8 @@ static int entities_as_tokens(const whosaid_doc *doc, attrib_entity **out) {
   return 0;
 }
 
-/* Append the text of tokens [FIRST, END) to the strings, white space (and
- * no-break spaces) as single spaces; returns its offset or UINT32_MAX. */
-static uint32_t add_string(whosaid_doc *doc, const char *text, uint32_t first, uint32_t end) {
+/* No-break spaces count as white space too. */
+uint32_t api_add_string(whosaid_doc *doc, const char *text, uint32_t first, uint32_t end) {
   uint32_t offset = (uint32_t)doc->strings.len;
   uint32_t from = doc->tokens.items[first].start, to = doc->tokens.items[end - 1].end;
   if (VEC_RESERVE(&doc->strings, doc->strings.len + (to - from) + 1) != 0) return UINT32_MAX;
@@ -67,10 +66,10 @@ static int32_t speaker_of(whosaid_doc *doc, const attrib_result *result, const c
                           const attrib_mention *mention) {
   if (speaker_index[cluster] >= 0) return speaker_index[cluster];
   const attrib_cluster *c = &result->clusters.items[cluster];
-  api_speaker speaker = {cluster, add_string(doc, text, c->name_first, c->name_end), UINT32_MAX,
+  api_speaker speaker = {cluster, api_add_string(doc, text, c->name_first, c->name_end), UINT32_MAX,
                          c->type, 0, doc->tokens.items[mention->first_token].start,
-                         doc->tokens.items[mention->end_token - 1].end};
-  if (c->role_end > c->role_first) speaker.role = add_string(doc, text, c->role_first, c->role_end);
+                         doc->tokens.items[mention->end_token - 1].end, false};
+  if (c->role_end > c->role_first) speaker.role = api_add_string(doc, text, c->role_first, c->role_end);
   /* Its first mention: its earliest mention by name (an entity), else the
    * words that name it at this quote. */
   if (first[cluster] >= 0) {

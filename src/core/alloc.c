@@ -45,3 +45,7 @@ char *ws_strndup(const char *s, size_t length) {
   copy[length] = '\0';
   return copy;
 }
+
+void whosaid_free(void *memory) {
+  ws_free(memory);
+}

@@ -30,6 +30,7 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "core/file.h"
 
 #define HEADER_SIZE 32
 #define ENTRY_SIZE 24 /* one section table entry */
@@ -239,61 +240,33 @@ static size_t encode_head(const model_file_writer *writer, const uint64_t offset
   return (size_t)table_end(writer->count);
 }
 
-/* Write all SIZE bytes, through short writes and signals; 0 or an errno. */
-static int write_all(int fd, const void *data, size_t size) {
-  const unsigned char *p = data;
-  while (size > 0) {
-    ssize_t written = write(fd, p, size);
-    if (written < 0 && errno == EINTR) continue;
-    if (written < 0) return errno;
-    if (written == 0) return EIO; /* no progress and no error: give up rather than spin */
-    p += written;
-    size -= (size_t)written;
-  }
-  return 0;
-}
-
 /* Write the whole file to FD; 0 or an errno. */
 static int write_file(int fd, const model_file_writer *writer, const unsigned char *head,
                       size_t head_size, const uint64_t offsets[]) {
   static const unsigned char zeros[ALIGNMENT];
-  int error_number = write_all(fd, head, head_size);
+  int error_number = ws_write_all(fd, head, head_size);
   uint64_t position = head_size;
   for (size_t i = 0; i < writer->count && error_number == 0; i++) {
-    error_number = write_all(fd, zeros, (size_t)(offsets[i] - position));
+    error_number = ws_write_all(fd, zeros, (size_t)(offsets[i] - position));
     if (error_number == 0) {
-      error_number = write_all(fd, writer->sections[i].data, writer->sections[i].size);
+      error_number = ws_write_all(fd, writer->sections[i].data, writer->sections[i].size);
     }
     position = offsets[i] + writer->sections[i].size;
   }
   return error_number;
 }
 
-/* Write, flush and close the temporary file FD; 0 or an errno. FD is
- * closed either way. mkstemp() creates files readable by their owner only;
- * a model is data for every user of the machine, hence 0644. */
-static int finish_file(int fd, const model_file_writer *writer, const unsigned char *head,
-                       size_t head_size, const uint64_t offsets[]) {
-  int error_number = write_file(fd, writer, head, head_size, offsets);
-  if (error_number == 0 && fchmod(fd, S_IRUSR | S_IWUSR | S_IRGRP | S_IROTH) != 0) {
-    error_number = errno;
-  }
-  if (error_number == 0 && fsync(fd) != 0) error_number = errno;
-  /* close() can report a delayed write error (NFS), so it counts too. */
-  if (close(fd) != 0 && error_number == 0) error_number = errno;
-  return error_number;
-}
+/* What the atomic writer needs to write a model file. */
+typedef struct {
+  const model_file_writer *writer;
+  const unsigned char *head;
+  size_t head_size;
+  const uint64_t *offsets;
+} model_image;
 
-/* "PATH.tmp.XXXXXX", for mkstemp(); NULL when out of memory. */
-static char *temporary_name(const char *path) {
-  static const char suffix[] = ".tmp.XXXXXX";
-  size_t length = strlen(path);
-  if (length > SIZE_MAX - sizeof(suffix)) return NULL;
-  char *name = ws_malloc(length + sizeof(suffix));
-  if (name == NULL) return NULL;
-  memcpy(name, path, length);
-  memcpy(name + length, suffix, sizeof(suffix));
-  return name;
+static int write_image(int fd, const void *context) {
+  const model_image *image = context;
+  return write_file(fd, image->writer, image->head, image->head_size, image->offsets);
 }
 
 int model_file_writer_save(const model_file_writer *writer, const char *path, whosaid_error *err) {
@@ -306,14 +279,8 @@ int model_file_writer_save(const model_file_writer *writer, const char *path, wh
   }
   unsigned char head[MAX_HEAD_SIZE];
   size_t head_size = encode_head(writer, offsets, file_size, head);
-  char *temporary = temporary_name(path);
-  if (temporary == NULL) return ws_fail(err, WHOSAID_ENOMEM, "%s: out of memory", path);
-  int fd = mkstemp(temporary);
-  int error_number = fd < 0 ? errno : finish_file(fd, writer, head, head_size, offsets);
-  if (error_number == 0 && rename(temporary, path) != 0) error_number = errno;
-  if (error_number != 0 && fd >= 0) unlink(temporary);
-  ws_free(temporary);
-  return error_number == 0 ? 0 : system_failure(err, path, error_number);
+  model_image image = {writer, head, head_size, offsets};
+  return ws_write_atomic(path, write_image, &image, err);
 }
 
 /* Reading *****************************************************************/
