@@ -6,7 +6,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h> /* mkstemp */
@@ -104,16 +103,21 @@ static int finish_file(int fd, mode_t mode, ws_file_filler *fill, const void *co
 }
 
 /* Make the rename itself durable; a failure here is not reported, as the
- * file is already complete under its name. */
-static void sync_directory_of(const char *temporary) {
-  char *copy = ws_strndup(temporary, strlen(temporary));
-  if (copy == NULL) return;
-  int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY);
+ * file is already complete under its name. TEMPORARY, no longer needed,
+ * is cut down to its directory. */
+static void sync_directory_of(char *temporary) {
+  char *slash = strrchr(temporary, '/');
+  const char *directory = ".";
+  if (slash == temporary) directory = "/";
+  if (slash != NULL && slash != temporary) {
+    *slash = '\0';
+    directory = temporary;
+  }
+  int fd = open(directory, O_RDONLY | O_DIRECTORY);
   if (fd >= 0) {
     (void)fsync(fd);
     close(fd);
   }
-  ws_free(copy);
 }
 
 int ws_write_atomic(const char *path, ws_file_filler *fill, const void *context,
@@ -131,7 +135,7 @@ int ws_write_atomic(const char *path, ws_file_filler *fill, const void *context,
   if (error_number == 0) return 0;
   int status = error_number == ENOMEM ? WHOSAID_ENOMEM : WHOSAID_EIO;
   if (error_number == ENOENT || error_number == ENOTDIR) status = WHOSAID_ENOENT;
-  return ws_fail(err, status, "cannot write %s: %s; the previous file is unchanged", path,
+  return ws_fail(err, status, "%s: cannot write it: %s (the previous file is unchanged)", path,
                  strerror(error_number));
 }
 

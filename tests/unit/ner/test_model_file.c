@@ -627,7 +627,8 @@ TEST(save_into_a_missing_directory_fails_cleanly) {
   ASSERT_EQ(save_sample(path, &err), WHOSAID_ENOENT);
   ASSERT_EQ(err.status, WHOSAID_ENOENT);
   char expected[1100];
-  snprintf(expected, sizeof expected, "%s: No such file or directory", path);
+  snprintf(expected, sizeof expected,
+           "%s: cannot write it: No such file or directory (the previous file is unchanged)", path);
   ASSERT_STR_EQ(err.message, expected);
   ASSERT_EQ(count_entries(test_dir, ".tmp."), 0);
   ASSERT_EQ(count_entries(test_dir, "no-such-dir"), 0);
