@@ -626,7 +626,7 @@ TEST(save_into_a_missing_directory_fails_cleanly) {
   whosaid_error err = {0};
   ASSERT_EQ(save_sample(path, &err), WHOSAID_ENOENT);
   ASSERT_EQ(err.status, WHOSAID_ENOENT);
-  char expected[1100];
+  char expected[1200];
   snprintf(expected, sizeof expected,
            "%s: cannot write it: No such file or directory (the previous file is unchanged)", path);
   ASSERT_STR_EQ(err.message, expected);
