@@ -449,6 +449,10 @@ typedef enum {
   WHOSAID_VERDICT_NOT_QUOTE /* not a direct quote */
 } whosaid_verdict;
 
+/* "none", "quote" or "not_quote", as the sidecar writes them; "?" for a
+ * value out of range. */
+WHOSAID_API const char *whosaid_verdict_name(whosaid_verdict verdict);
+
 typedef struct {
   uint32_t id;                   /* unique in its set while the set lives (not saved) */
   const char *text;              /* the annotated words, as last seen */
@@ -547,7 +551,7 @@ WHOSAID_API int whosaid_doc_annotation(const whosaid_doc *doc, size_t index,
 
 typedef enum {
   WHOSAID_EXPORT_JSON,    /* ../FORMAT.md's JSON, corrections applied and marked */
-  WHOSAID_EXPORT_CSV,     /* speaker, role, quote, line, column, corrected */
+  WHOSAID_EXPORT_CSV,     /* speaker, role, quote, line, column, corrected, note */
   WHOSAID_EXPORT_MARKDOWN /* a quote sheet: speakers with their quotes, in article order */
 } whosaid_export_format;
 
@@ -559,10 +563,26 @@ WHOSAID_API int whosaid_export_format_of(const char *path, whosaid_export_format
  * Export DOC, the analysis of TEXT (LENGTH bytes) with SET (or NULL), as
  * FORMAT into *OUT (*OUT_LENGTH bytes and a NUL; free with whosaid_free()).
  * NAME is the document's name (the JSON "doc" field, the sheet's title).
+ * WHOSAID_EINVAL when an argument is NULL or LENGTH is not DOC's length.
  */
 WHOSAID_API int whosaid_export(const whosaid_doc *doc, const char *text, size_t length,
                                const whosaid_annotations *set, const char *name,
                                whosaid_export_format format, char **out, size_t *out_length);
+
+/* Choices of the JSON export; all false is what whosaid_export writes. */
+typedef struct {
+  bool pretty;  /* indented by two spaces, one member per line */
+  bool explain; /* why each span is or is not a direct quote (spans that are not go under
+                   "not_quotes"), and the rule behind each attribution */
+  bool plain;   /* without "corrected", "note" and "orphans": FORMAT.md's object alone */
+} whosaid_export_options;
+
+/* whosaid_export with OPTIONS (NULL: the defaults); they change JSON only. */
+WHOSAID_API int whosaid_export_with(const whosaid_doc *doc, const char *text, size_t length,
+                                    const whosaid_annotations *set, const char *name,
+                                    whosaid_export_format format,
+                                    const whosaid_export_options *options, char **out,
+                                    size_t *out_length);
 
 /* Write LENGTH bytes at DATA to PATH atomically (temporary file in the same
  * directory, fsync, rename); on failure PATH is as it was and ERR says why. */

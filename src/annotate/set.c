@@ -97,6 +97,11 @@ void annotate_now(char out[24]) {
 
 /* Public functions *********************************************************/
 
+const char *whosaid_verdict_name(whosaid_verdict verdict) {
+  static const char *const names[] = {"none", "quote", "not_quote"};
+  return (unsigned)verdict < 3 ? names[verdict] : "?";
+}
+
 int whosaid_annotations_new(whosaid_annotations **out) {
   if (out == NULL) return WHOSAID_EINVAL;
   *out = ws_calloc(1, sizeof(**out));

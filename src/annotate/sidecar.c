@@ -26,8 +26,6 @@
 /* Sidecars are small; a larger file is not one. */
 #define SIDECAR_MAX_BYTES (64u << 20)
 
-static const char *const verdict_names[] = {"none", "quote", "not_quote"};
-
 /* Reading ******************************************************************/
 
 typedef struct {
@@ -76,7 +74,7 @@ static int read_verdict(const reader *r, size_t index, json_t *object, whosaid_v
   *out = WHOSAID_VERDICT_NONE;
   if (value == NULL || json_is_null(value)) return 0;
   for (int v = 0; v < 3 && json_is_string(value); v++) {
-    if (strcmp(json_string_value(value), verdict_names[v]) == 0) {
+    if (strcmp(json_string_value(value), whosaid_verdict_name((whosaid_verdict)v)) == 0) {
       *out = (whosaid_verdict)v;
       return 0;
     }
@@ -232,7 +230,7 @@ static json_t *entry_json(const annotate_entry *e) {
             put_number(object, "start", e->start) && put_number(object, "end", e->end) &&
             put_number(object, "line", e->line) && put_string(object, "speaker", e->speaker);
   if (ok && e->verdict != WHOSAID_VERDICT_NONE) {
-    ok = put_string(object, "verdict", verdict_names[e->verdict]);
+    ok = put_string(object, "verdict", whosaid_verdict_name(e->verdict));
   }
   ok = ok && put_string(object, "note", e->note) && put_string(object, "created", e->created) &&
        put_string(object, "updated", e->updated);

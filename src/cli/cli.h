@@ -1,7 +1,7 @@
 /*
  * cli.h: what the files of the whosaid program share: exit codes, messages,
- * input reading, model lookup and the two report writers. The program uses
- * the library only through the public whosaid.h.
+ * input reading, model lookup, the text report and the exports. The program
+ * uses the library through the public whosaid.h alone.
  */
 #ifndef WHOSAID_CLI_H
 #define WHOSAID_CLI_H
@@ -11,7 +11,6 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "cli/json_writer.h"
 #include "whosaid.h"
 
 /* Exit codes, documented in --help and doc/cli-usage.md. */
@@ -93,13 +92,36 @@ const char *cli_input_binary_reason(const char *bytes, size_t length);
  * printing why. */
 int cli_model_load(const char *explicit_path, const char *program_path, whosaid_model **model);
 
-/* report_json.c *********************************************************/
+/* cli_export.c **********************************************************/
 
-/* Write DOC (the analysis of TEXT) as one FORMAT.md object named NAME. With
- * EXPLAIN, quotes carry their reason and flags and the rejected quoted spans
- * are listed under "not_quotes". */
-void cli_report_json(json_writer *writer, const whosaid_doc *doc, const char *text,
-                     const char *name, bool explain);
+/* Read the --annotations sidecar PATH. Returns CLI_EXIT_OK, or CLI_EXIT_USAGE
+ * after printing why it cannot be read (FILE:LINE:COLUMN: ... for bad JSON);
+ * a missing file is an error too, since the user named it. */
+int cli_annotations_read(const char *path, whosaid_annotations **annotations);
+
+/* Warn on stderr when annotations of DOC's set found no place in DISPLAY
+ * (the input's name); LISTED: the output lists them under "orphans". */
+void cli_warn_orphans(const whosaid_doc *doc, const char *display, bool listed);
+
+/* What to export of one analysed input. */
+typedef struct {
+  const whosaid_doc *doc;
+  const cli_input *input;
+  const whosaid_annotations *set; /* --annotations, or NULL */
+  const char *name;               /* the document's name: the JSON "doc", the sheet's title */
+  whosaid_export_format format;
+  bool pretty, explain; /* --json only */
+} cli_export_request;
+
+/* The --json, --csv or --markdown output of REQUEST into *BYTES (*LENGTH
+ * bytes; free with whosaid_free). The JSON carries the corrections' marks
+ * only when a set is given, so that without one it is the FORMAT.md object
+ * that --json has always printed. Returns a whosaid status. */
+int cli_export_render(const cli_export_request *request, char **bytes, size_t *length);
+
+/* Write whosaid_export's REQUEST->format to PATH atomically (--export);
+ * false after saying why it could not. */
+bool cli_export_file(const cli_export_request *request, const char *path);
 
 /* report_text.c *********************************************************/
 

@@ -1,7 +1,8 @@
 /*
  * cli_analyze.c: the "analyze" command: options, then for each input file:
- * read it, check that it looks like text, analyse it, and write its report
- * (to standard output, or to OUTPUT_DIR/NAME.json or NAME.txt).
+ * read it, check that it looks like text, analyse it (with the corrections
+ * of --annotations), and write its report (to standard output, or to
+ * OUTPUT_DIR/NAME.txt, .json, .csv or .md), or its --export file.
  *
  * A file that cannot be read, looks binary, or whose report cannot be
  * written is reported on stderr as "whosaid: FILE: why" and skipped; the
@@ -18,15 +19,23 @@
 
 #include "cli/cli.h"
 
-typedef enum { OUTPUT_TEXT, OUTPUT_JSON } output_format;
+typedef enum { OUTPUT_TEXT, OUTPUT_JSON, OUTPUT_CSV, OUTPUT_MARKDOWN } output_format;
+
+/* The --output-dir extension of each format. */
+static const char *const output_extensions[] = {
+    [OUTPUT_TEXT] = "txt", [OUTPUT_JSON] = "json", [OUTPUT_CSV] = "csv", [OUTPUT_MARKDOWN] = "md"};
 
 typedef struct {
   output_format format;
+  bool format_given; /* --text, --json, --csv or --markdown was given */
   bool pretty;
   bool explain;
   bool force;
-  const char *output_directory; /* NULL: standard output */
-  const char *model_path;       /* NULL: look it up */
+  const char *output_directory;        /* NULL: standard output */
+  const char *model_path;              /* NULL: look it up */
+  const char *annotations_path;        /* --annotations, or NULL */
+  const char *export_path;             /* --export, or NULL */
+  whosaid_export_format export_format; /* of --export, else of --json, --csv or --markdown */
   const char **files;
   size_t file_count;
 } analyze_options;
@@ -35,17 +44,28 @@ typedef struct {
 typedef struct {
   const analyze_options *options;
   const whosaid_model *model;
-  json_writer *stdout_writer; /* for --json on standard output */
-  bool wrote_report;          /* to standard output, so the next one needs a blank line */
+  const whosaid_annotations *annotations; /* --annotations, or NULL */
+  bool wrote_report; /* to standard output, so the next one needs a blank line */
   bool stdout_failed;
   char **written_names; /* output files written so far (--output-dir) */
   size_t written_count;
 } analyze_state;
 
+/* One input's report: the text report is written straight to its stream,
+ * the other formats are rendered by the library first. */
+typedef struct {
+  const whosaid_doc *doc;
+  const cli_input *input;
+  const char *path;
+  char *bytes; /* the rendered JSON, CSV or Markdown; NULL for the text report */
+  size_t length;
+} analyze_report;
+
 void cli_print_analyze_help(FILE *stream) {
   fputs(
-      "Usage: whosaid analyze [--text | --json] [--pretty] [--explain]\n"
+      "Usage: whosaid analyze [--text | --json | --csv | --markdown] [--pretty] [--explain]\n"
       "                       [--output-dir DIR] [--model PATH] [--force] FILE... | -\n"
+      "       whosaid analyze [--annotations SIDECAR] [--export OUT] [...] FILE | -\n"
       "\n"
       "Analyse each FILE (- is standard input) and report its quotes.\n"
       "\n"
@@ -53,18 +73,30 @@ void cli_print_analyze_help(FILE *stream) {
       "  --text            a report to read (the default)\n"
       "  --json            JSON in the FORMAT.md format, one object per file and line:\n"
       "                    doc, entities, quotes (direct quotes only)\n"
+      "  --csv             the direct quotes as CSV: speaker, role, quote, line, column,\n"
+      "                    corrected, note\n"
+      "  --markdown        a quote sheet: each speaker with its quotes\n"
       "  --pretty          indent the JSON by two spaces\n"
       "  --explain         say why each quoted span is or is not a direct quote; with\n"
       "                    --json, add \"reason\" to quotes and a \"not_quotes\" list\n"
-      "  --output-dir DIR  write DIR/NAME.json (or NAME.txt) for each FILE instead of\n"
-      "                    printing; NAME is the file name without its extension\n"
+      "  --annotations SIDECAR\n"
+      "                    apply a person's corrections (an annotation file, as the\n"
+      "                    editor saves it) to the one FILE; with --json, quotes get\n"
+      "                    \"corrected\" and \"note\", and annotations that found no\n"
+      "                    place are listed under \"orphans\"\n"
+      "  --export OUT      write the one FILE's export to OUT instead of printing a\n"
+      "                    report, in the format its extension names: .json (with\n"
+      "                    \"corrected\" on every quote), .csv, .md or .markdown\n"
+      "  --output-dir DIR  write DIR/NAME.txt (.json, .csv, .md) for each FILE instead\n"
+      "                    of printing; NAME is the file name without its extension\n"
       "                    (\"stdin\" for -). DIR is created if needed\n"
       "  --model PATH      the model directory (see MODEL)\n"
       "  --force           analyse files that look like binary data\n"
       "  -h, --help        show this help\n"
       "\n"
       "Positions in the text report are LINE:COLUMN, both counted from 1; COLUMN\n"
-      "counts characters. JSON offsets are UTF-8 byte offsets from 0, end exclusive.\n"
+      "counts characters (so do the CSV's and the quote sheet's). JSON offsets are\n"
+      "UTF-8 byte offsets from 0, end exclusive.\n"
       "\n"
       "MODEL: the first of these that exists is used:\n"
       "  1. --model PATH\n"
@@ -78,7 +110,7 @@ void cli_print_analyze_help(FILE *stream) {
       "  0  success\n"
       "  1  some input could not be analysed (missing, unreadable, a directory, binary,\n"
       "     too large) or its report could not be written; the others were analysed\n"
-      "  2  usage error\n"
+      "  2  usage error, or an annotation file that cannot be read\n"
       "  3  model missing or invalid\n",
       stream);
 }
@@ -113,12 +145,31 @@ static int match_valued_option(const char *name, int argc, char **argv, int *ind
   return 1;
 }
 
+/* The output format flags; false when ARGUMENT is none of them. */
+static bool match_format(const char *argument, analyze_options *options) {
+  static const struct {
+    const char *flag;
+    output_format format;
+    whosaid_export_format export_format; /* the library renders all but --text */
+  } flags[] = {{"--text", OUTPUT_TEXT, WHOSAID_EXPORT_JSON},
+               {"--json", OUTPUT_JSON, WHOSAID_EXPORT_JSON},
+               {"--csv", OUTPUT_CSV, WHOSAID_EXPORT_CSV},
+               {"--markdown", OUTPUT_MARKDOWN, WHOSAID_EXPORT_MARKDOWN}};
+  for (size_t index = 0; index < sizeof(flags) / sizeof(flags[0]); index++) {
+    if (strcmp(argument, flags[index].flag) == 0) {
+      options->format = flags[index].format;
+      options->export_format = flags[index].export_format;
+      options->format_given = true;
+      return true;
+    }
+  }
+  return false;
+}
+
 /* Options without a value; false when ARGUMENT is none of them. */
 static bool match_flag(const char *argument, analyze_options *options) {
-  if (strcmp(argument, "--json") == 0) {
-    options->format = OUTPUT_JSON;
-  } else if (strcmp(argument, "--text") == 0) {
-    options->format = OUTPUT_TEXT;
+  if (match_format(argument, options)) {
+    return true;
   } else if (strcmp(argument, "--pretty") == 0) {
     options->pretty = true;
   } else if (strcmp(argument, "--explain") == 0) {
@@ -131,20 +182,60 @@ static bool match_flag(const char *argument, analyze_options *options) {
   return true;
 }
 
+/* Check what --annotations and --export mean with the other options. */
+static int check_corrections(analyze_options *options) {
+  if ((options->annotations_path != NULL || options->export_path != NULL) &&
+      options->file_count != 1) {
+    return cli_usage_error("analyze: --annotations and --export apply to one FILE");
+  }
+  if (options->export_path == NULL) return CLI_EXIT_OK;
+  if (whosaid_export_format_of(options->export_path, &options->export_format) != WHOSAID_OK) {
+    return cli_usage_error(
+        "analyze: --export %s: unknown extension (use .json, .csv, .md or "
+        ".markdown)",
+        options->export_path);
+  }
+  if (options->format_given || options->output_directory != NULL) {
+    return cli_usage_error(
+        "analyze: --export writes OUT instead of a report: leave out --text, "
+        "--json, --csv, --markdown and --output-dir");
+  }
+  return CLI_EXIT_OK;
+}
+
 /* Check what the options mean together, once all are read. */
-static int check_options(const analyze_options *options) {
+static int check_options(analyze_options *options) {
   if (options->file_count == 0) {
     return cli_usage_error("analyze: no input files (give FILE..., or - for standard input)");
   }
   if (options->pretty && options->format != OUTPUT_JSON) {
     return cli_usage_error("analyze: --pretty applies only to --json output");
   }
+  if (options->explain && (options->export_path != NULL || options->format == OUTPUT_CSV ||
+                           options->format == OUTPUT_MARKDOWN)) {
+    return cli_usage_error("analyze: --explain applies only to --text and --json output");
+  }
+  int status = check_corrections(options);
+  if (status != CLI_EXIT_OK) return status;
   size_t stdin_count = 0;
   for (size_t index = 0; index < options->file_count; index++) {
     if (strcmp(options->files[index], "-") == 0) stdin_count++;
   }
   if (stdin_count > 1) return cli_usage_error("analyze: - (standard input) can be given only once");
   return CLI_EXIT_OK;
+}
+
+/* The options that take a value: 1 when ARGV[*INDEX] is one of them, 0
+ * when it is none, -1 after a usage error. */
+static int match_valued_options(int argc, char **argv, int *index, analyze_options *options) {
+  static const char *const names[] = {"--output-dir", "--model", "--annotations", "--export"};
+  const char **values[] = {&options->output_directory, &options->model_path,
+                           &options->annotations_path, &options->export_path};
+  for (size_t n = 0; n < sizeof(names) / sizeof(names[0]); n++) {
+    int matched = match_valued_option(names[n], argc, argv, index, values[n]);
+    if (matched != 0) return matched;
+  }
+  return 0;
 }
 
 /* Fill OPTIONS from ARGV; returns CLI_EXIT_OK, CLI_EXIT_USAGE, or -1 when
@@ -163,11 +254,7 @@ static int parse_options(int argc, char **argv, analyze_options *options) {
       cli_print_analyze_help(stdout);
       return -1;
     } else if (!match_flag(argument, options)) {
-      int matched =
-          match_valued_option("--output-dir", argc, argv, &index, &options->output_directory);
-      if (matched == 0) {
-        matched = match_valued_option("--model", argc, argv, &index, &options->model_path);
-      }
+      int matched = match_valued_options(argc, argv, &index, options);
       if (matched < 0) return CLI_EXIT_USAGE;
       if (matched == 0) return cli_usage_error("analyze: unknown option '%s'", argument);
     }
@@ -223,25 +310,18 @@ static char *output_path(const char *directory, const char *name, const char *ex
 
 /* Reports ***********************************************************/
 
-/* Write the report of DOC to STREAM. Returns 0, or -1 with errno set. */
-static int write_report(analyze_state *state, FILE *stream, json_writer *writer,
-                        const whosaid_doc *doc, const cli_input *input, const char *path) {
+/* Write REPORT to STREAM. Returns 0, or -1 with errno set. */
+static int write_report(analyze_state *state, FILE *stream, const analyze_report *report) {
   const analyze_options *options = state->options;
-  if (options->format == OUTPUT_JSON) {
-    char *name = document_name(path);
-    if (name == NULL) {
-      errno = ENOMEM;
-      return -1;
-    }
-    cli_report_json(writer, doc, input->bytes, name, options->explain);
-    free(name);
-    return json_writer_flush(writer);
-  }
-  bool is_stdin = strcmp(path, "-") == 0;
-  cli_text_report report = {state->model, doc, input->bytes, is_stdin ? "standard input" : path,
-                            options->explain};
-  cli_report_text(stream, &report);
   errno = 0;
+  if (report->bytes != NULL) {
+    fwrite(report->bytes, 1, report->length, stream);
+  } else {
+    bool is_stdin = strcmp(report->path, "-") == 0;
+    cli_text_report text = {state->model, report->doc, report->input->bytes,
+                            is_stdin ? "standard input" : report->path, options->explain};
+    cli_report_text(stream, &text);
+  }
   if (fflush(stream) != 0 || ferror(stream)) {
     if (errno == 0) errno = EIO;
     return -1;
@@ -265,52 +345,48 @@ static bool name_already_written(analyze_state *state, const char *name) {
   return false;
 }
 
-static json_writer *new_writer(FILE *stream, bool pretty) {
-  json_writer *writer = malloc(sizeof(*writer));
-  if (writer != NULL) json_writer_init(writer, stream, pretty);
-  return writer;
+/* Write REPORT to FILE_PATH; a partly written file is removed. Returns 0,
+ * or -1 with errno set. */
+static int write_report_to(analyze_state *state, const analyze_report *report,
+                           const char *file_path) {
+  FILE *stream = fopen(file_path, "w");
+  if (stream == NULL) return -1;
+  int status = write_report(state, stream, report);
+  int error_number = errno;
+  if (fclose(stream) != 0 && status == 0) {
+    status = -1;
+    error_number = errno;
+  }
+  if (status != 0) remove(file_path);
+  errno = error_number;
+  return status;
 }
 
-/* The report in OUTPUT_DIR/NAME.json (or .txt); returns false after saying
- * why it could not be written. A partly written file is removed. */
-static bool write_report_file(analyze_state *state, const whosaid_doc *doc, const cli_input *input,
-                              const char *path, const char *display) {
+/* The report in OUTPUT_DIR/NAME.txt (.json, ...); returns false after
+ * saying why it could not be written. */
+static bool write_report_file(analyze_state *state, const analyze_report *report, const char *name,
+                              const char *display) {
   const analyze_options *options = state->options;
-  char *name = document_name(path);
-  char *file_path = name ? output_path(options->output_directory, name,
-                                       options->format == OUTPUT_JSON ? "json" : "txt")
-                         : NULL;
+  char *file_path =
+      output_path(options->output_directory, name, output_extensions[options->format]);
   bool ok = false;
   if (file_path == NULL) {
     cli_error("%s: %s", display, strerror(ENOMEM));
   } else if (name_already_written(state, name)) {
     cli_error("%s: not written: %s was already written for another input of the same name", display,
               file_path);
+  } else if (write_report_to(state, report, file_path) != 0) {
+    cli_error("%s: cannot write %s: %s", display, file_path, strerror(errno));
   } else {
-    FILE *stream = fopen(file_path, "w");
-    json_writer *writer = stream ? new_writer(stream, options->pretty) : NULL;
-    int status = writer ? write_report(state, stream, writer, doc, input, path) : -1;
-    int error_number = errno;
-    if (stream != NULL && fclose(stream) != 0 && status == 0) {
-      status = -1;
-      error_number = errno;
-    }
-    if (status != 0) {
-      cli_error("%s: cannot write %s: %s", display, file_path, strerror(error_number));
-      if (stream != NULL) remove(file_path);
-    }
-    ok = status == 0;
-    free(writer);
+    ok = true;
   }
   free(file_path);
-  free(name);
   return ok;
 }
 
-static bool write_report_stdout(analyze_state *state, const whosaid_doc *doc,
-                                const cli_input *input, const char *path) {
+static bool write_report_stdout(analyze_state *state, const analyze_report *report) {
   if (state->options->format == OUTPUT_TEXT && state->wrote_report) fputc('\n', stdout);
-  if (write_report(state, stdout, state->stdout_writer, doc, input, path) != 0) {
+  if (write_report(state, stdout, report) != 0) {
     cli_stdout_failed(errno);
     state->stdout_failed = true;
     return false;
@@ -319,7 +395,53 @@ static bool write_report_stdout(analyze_state *state, const whosaid_doc *doc,
   return true;
 }
 
+/* Write the report of REQUEST's input (PATH); false after saying why not. */
+static bool deliver_report(analyze_state *state, const cli_export_request *request,
+                           const char *path, const char *display) {
+  analyze_report report = {request->doc, request->input, path, NULL, 0};
+  if (state->options->format != OUTPUT_TEXT) {
+    int status = cli_export_render(request, &report.bytes, &report.length);
+    if (status != WHOSAID_OK) {
+      cli_error("%s: cannot export it: %s", display, whosaid_strerror(status));
+      return false;
+    }
+  }
+  bool ok = state->options->output_directory != NULL
+                ? write_report_file(state, &report, request->name, display)
+                : write_report_stdout(state, &report);
+  whosaid_free(report.bytes);
+  return ok;
+}
+
+/* Write DOC's report, or its --export file; false after saying why not. */
+static bool deliver(analyze_state *state, const whosaid_doc *doc, const cli_input *input,
+                    const char *path, const char *display) {
+  const analyze_options *options = state->options;
+  char *name = document_name(path);
+  if (name == NULL) {
+    cli_error("%s: %s", display, strerror(ENOMEM));
+    return false;
+  }
+  cli_export_request request = {doc,
+                                input,
+                                state->annotations,
+                                name,
+                                options->export_format,
+                                options->pretty,
+                                options->explain};
+  bool ok = options->export_path != NULL ? cli_export_file(&request, options->export_path)
+                                         : deliver_report(state, &request, path, display);
+  free(name);
+  return ok;
+}
+
 /* The file loop *****************************************************/
+
+/* Whether the output lists the annotations that found no place. */
+static bool lists_orphans(const analyze_options *options) {
+  if (options->export_path != NULL) return options->export_format == WHOSAID_EXPORT_JSON;
+  return options->format == OUTPUT_JSON;
+}
 
 /* Analyse one input and write its report; false after reporting an error. */
 static bool analyze_file(analyze_state *state, const char *path) {
@@ -339,33 +461,28 @@ static bool analyze_file(analyze_state *state, const char *path) {
     return false;
   }
   whosaid_doc *doc = NULL;
-  int status = whosaid_analyze(state->model, input.bytes, input.length, &doc);
+  int status =
+      whosaid_analyze_annotated(state->model, input.bytes, input.length, state->annotations, &doc);
   bool ok = false;
   if (status != WHOSAID_OK) {
     cli_error("%s: cannot analyse it: %s", display, whosaid_strerror(status));
-  } else if (state->options->output_directory != NULL) {
-    ok = write_report_file(state, doc, &input, path, display);
   } else {
-    ok = write_report_stdout(state, doc, &input, path);
+    cli_warn_orphans(doc, display, lists_orphans(state->options));
+    ok = deliver(state, doc, &input, path, display);
   }
   whosaid_doc_free(doc);
   cli_input_free(&input);
   return ok;
 }
 
-static int analyze_files(const analyze_options *options, const whosaid_model *model) {
-  analyze_state state = {options, model, NULL, false, false, NULL, 0};
+static int analyze_files(const analyze_options *options, const whosaid_model *model,
+                         const whosaid_annotations *annotations) {
+  analyze_state state = {options, model, annotations, false, false, NULL, 0};
   if (options->output_directory != NULL) {
     int error_number = make_directories(options->output_directory);
     if (error_number != 0) {
       cli_error("%s: cannot create the output directory: %s", options->output_directory,
                 strerror(error_number));
-      return CLI_EXIT_INPUT;
-    }
-  } else if (options->format == OUTPUT_JSON) {
-    state.stdout_writer = new_writer(stdout, options->pretty);
-    if (state.stdout_writer == NULL) {
-      cli_error("%s", strerror(ENOMEM));
       return CLI_EXIT_INPUT;
     }
   }
@@ -375,12 +492,29 @@ static int analyze_files(const analyze_options *options, const whosaid_model *mo
   }
   for (size_t index = 0; index < state.written_count; index++) free(state.written_names[index]);
   free(state.written_names);
-  free(state.stdout_writer);
   return all_ok ? CLI_EXIT_OK : CLI_EXIT_INPUT;
 }
 
+/* Read the sidecar (a bad one is reported before any output), load the
+ * model, and analyse the files. */
+static int run_analyze(const analyze_options *options, const char *program_path) {
+  whosaid_annotations *annotations = NULL;
+  if (options->annotations_path != NULL) {
+    int status = cli_annotations_read(options->annotations_path, &annotations);
+    if (status != CLI_EXIT_OK) return status;
+  }
+  whosaid_model *model = NULL;
+  int status = cli_model_load(options->model_path, program_path, &model);
+  if (status == CLI_EXIT_OK) status = analyze_files(options, model, annotations);
+  whosaid_model_free(model);
+  whosaid_annotations_free(annotations);
+  return status;
+}
+
 int cli_analyze_main(const char *program_path, int argc, char **argv) {
-  analyze_options options = {OUTPUT_TEXT, false, false, false, NULL, NULL, NULL, 0};
+  analyze_options options = {OUTPUT_TEXT, false, false, false, false,
+                             NULL,        NULL,  NULL,  NULL,  WHOSAID_EXPORT_JSON,
+                             NULL,        0};
   options.files = calloc((size_t)argc, sizeof(*options.files));
   if (options.files == NULL) {
     cli_error("%s", strerror(ENOMEM));
@@ -390,10 +524,7 @@ int cli_analyze_main(const char *program_path, int argc, char **argv) {
   if (status < 0) {
     status = CLI_EXIT_OK; /* --help was printed */
   } else if (status == CLI_EXIT_OK) {
-    whosaid_model *model = NULL;
-    status = cli_model_load(options.model_path, program_path, &model);
-    if (status == CLI_EXIT_OK) status = analyze_files(&options, model);
-    whosaid_model_free(model);
+    status = run_analyze(&options, program_path);
   }
   free(options.files);
   return status;

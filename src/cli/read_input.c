@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "cli/utf8_scan.h"
+#include "core/utf8_scan.h"
 
 /* How much of an input the binary check looks at. */
 #define BINARY_SAMPLE_SIZE (64 * 1024)

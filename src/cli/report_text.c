@@ -35,7 +35,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/utf8_scan.h"
+#include "core/utf8_scan.h"
 
 /* Text lines are wrapped to this many characters, indentation included. */
 #define REPORT_WIDTH 96

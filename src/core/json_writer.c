@@ -1,16 +1,14 @@
 /*
  * json_writer.c: the streaming JSON writer (see json_writer.h).
  *
- * Output goes through one 64 KiB buffer and reaches the stream with fwrite
- * in large blocks; strings are copied in runs of bytes that need no escape,
- * so that writing is never the slow part of an analysis.
+ * Strings are copied in runs of bytes that need no escape, so that writing
+ * is never the slow part of an analysis.
  */
-#include "cli/json_writer.h"
+#include "core/json_writer.h"
 
-#include <errno.h>
 #include <string.h>
 
-#include "cli/utf8_scan.h"
+#include "core/utf8_scan.h"
 
 /* Spaces for indentation: two per level, JSON_WRITER_MAX_DEPTH levels. */
 static const char indent_spaces[2 * JSON_WRITER_MAX_DEPTH + 1] =
@@ -18,49 +16,19 @@ static const char indent_spaces[2 * JSON_WRITER_MAX_DEPTH + 1] =
 
 static const char hex_digits[] = "0123456789abcdef";
 
-void json_writer_init(json_writer *writer, FILE *stream, bool pretty) {
-  writer->stream = stream;
+void json_writer_init(json_writer *writer, ws_buffer *out, bool pretty) {
+  writer->out = out;
   writer->pretty = pretty;
-  writer->failed = false;
-  writer->error_number = 0;
   writer->depth = 0;
   writer->after_key = false;
-  writer->used = 0;
-}
-
-/* Hand the buffered bytes to the stream. After a failure nothing more is
- * written, so that one full disk gives one error, not thousands. */
-static void drain(json_writer *writer) {
-  if (writer->used > 0 && !writer->failed) {
-    errno = 0;
-    if (fwrite(writer->buffer, 1, writer->used, writer->stream) != writer->used) {
-      writer->failed = true;
-      writer->error_number = errno != 0 ? errno : EIO;
-    }
-  }
-  writer->used = 0;
 }
 
 static void put(json_writer *writer, const char *data, size_t length) {
-  if (length > JSON_WRITER_BUFFER_SIZE - writer->used) {
-    drain(writer);
-    if (length > JSON_WRITER_BUFFER_SIZE) {
-      /* Larger than the whole buffer: write it straight through. */
-      errno = 0;
-      if (!writer->failed && fwrite(data, 1, length, writer->stream) != length) {
-        writer->failed = true;
-        writer->error_number = errno != 0 ? errno : EIO;
-      }
-      return;
-    }
-  }
-  memcpy(writer->buffer + writer->used, data, length);
-  writer->used += length;
+  ws_buffer_append(writer->out, data, length);
 }
 
 static void put_byte(json_writer *writer, char byte) {
-  if (writer->used == JSON_WRITER_BUFFER_SIZE) drain(writer);
-  writer->buffer[writer->used++] = byte;
+  ws_buffer_append_byte(writer->out, byte);
 }
 
 static void put_newline_and_indent(json_writer *writer, int depth) {
@@ -192,24 +160,16 @@ void json_writer_string(json_writer *writer, const char *bytes, size_t length) {
 }
 
 void json_writer_cstring(json_writer *writer, const char *string) {
-  json_writer_string(writer, string, strlen(string));
-}
-
-/* Digits of VALUE at the end of DIGITS (20 bytes); returns where they start. */
-static char *format_decimal(uint64_t value, char digits[20]) {
-  char *cursor = digits + 20;
-  do {
-    *--cursor = (char)('0' + value % 10);
-    value /= 10;
-  } while (value != 0);
-  return cursor;
+  if (string == NULL) {
+    json_writer_null(writer);
+  } else {
+    json_writer_string(writer, string, strlen(string));
+  }
 }
 
 void json_writer_uint(json_writer *writer, uint64_t value) {
-  char digits[20];
-  char *start = format_decimal(value, digits);
   begin_item(writer);
-  put(writer, start, (size_t)(digits + 20 - start));
+  ws_buffer_append_uint(writer->out, value);
 }
 
 void json_writer_int(json_writer *writer, int64_t value) {
@@ -217,12 +177,10 @@ void json_writer_int(json_writer *writer, int64_t value) {
     json_writer_uint(writer, (uint64_t)value);
     return;
   }
-  char digits[20];
-  /* The magnitude as unsigned, which also holds INT64_MIN's. */
-  char *start = format_decimal((uint64_t)0 - (uint64_t)value, digits);
   begin_item(writer);
   put_byte(writer, '-');
-  put(writer, start, (size_t)(digits + 20 - start));
+  /* The magnitude as unsigned, which also holds INT64_MIN's. */
+  ws_buffer_append_uint(writer->out, (uint64_t)0 - (uint64_t)value);
 }
 
 void json_writer_bool(json_writer *writer, bool value) {
@@ -241,17 +199,4 @@ void json_writer_null(json_writer *writer) {
 
 void json_writer_end_line(json_writer *writer) {
   put_byte(writer, '\n');
-}
-
-int json_writer_flush(json_writer *writer) {
-  drain(writer);
-  if (!writer->failed && fflush(writer->stream) != 0) {
-    writer->failed = true;
-    writer->error_number = errno != 0 ? errno : EIO;
-  }
-  if (writer->failed) {
-    errno = writer->error_number;
-    return -1;
-  }
-  return 0;
 }
