@@ -6,6 +6,12 @@
  * buffer at once, a large one on libuv's thread pool so that requests are
  * still answered meanwhile. A result made before a later edit is dropped:
  * that edit has scheduled a new analysis.
+ *
+ * Each buffer also owns a set of annotations, a person's corrections, that
+ * every analysis applies. A change to the set counts as an edit (an analysis
+ * still running with the old set is stale), and after each analysis the
+ * set's anchors move to where it found their words, so that they follow
+ * the article's edits.
  */
 #include <string.h>
 
@@ -24,7 +30,10 @@ host_buffer *host_buffer_find(host *h, int64_t handle) {
 
 int host_buffer_add(host *h, int64_t handle, host_buffer **out) {
   host_buffer *b = ws_calloc(1, sizeof(*b));
-  if (b == NULL) return WHOSAID_ENOMEM;
+  if (b == NULL || whosaid_annotations_new(&b->annotations) != 0) {
+    ws_free(b);
+    return WHOSAID_ENOMEM;
+  }
   b->h = h;
   b->handle = handle;
   b->next_mark_id = 1;
@@ -47,6 +56,9 @@ static void free_buffer(host_buffer *b) {
   free_lines(b);
   whosaid_doc_free(b->doc);
   ws_free(b->text);
+  whosaid_annotations_free(b->annotations);
+  ws_free(b->load_error);
+  ws_free(b->sidecar);
   VEC_FREE(&b->placed);
   VEC_FREE(&b->waiters);
   ws_free(b);
@@ -72,7 +84,9 @@ void host_buffer_close(host_buffer *b) {
   b->closing = true;
   host_marks_forget(b);
   for (size_t i = 0; i < b->waiters.len; i++) {
-    host_respond_error(h, b->waiters.items[i], "buffer %lld was detached", (long long)b->handle);
+    host_respond_error(h, b->waiters.items[i].request, "buffer %lld was detached",
+                       (long long)b->handle);
+    ws_free(b->waiters.items[i].message);
   }
   b->waiters.len = 0;
   uv_close((uv_handle_t *)&b->debounce, on_timer_closed);
@@ -161,6 +175,13 @@ static void keep_analysis(host_buffer *b, whosaid_doc *doc, char *text, size_t l
   b->text = text;
   b->text_length = length;
   b->dirty = edits != b->edits;
+  /* The anchors follow the words: a later save writes where they are now,
+   * and the next analysis looks for them there first. */
+  int status = whosaid_annotations_reanchor(b->annotations, doc, text, length);
+  if (status != 0) {
+    host_log(HOST_LOG_ERROR, "buffer %lld: annotations not moved: %s", (long long)b->handle,
+             whosaid_strerror(status));
+  }
 }
 
 int host_buffer_analyse_now(host_buffer *b) {
@@ -170,7 +191,7 @@ int host_buffer_analyse_now(host_buffer *b) {
   if (text == NULL) return WHOSAID_ENOMEM;
   whosaid_doc *doc = NULL;
   uint64_t start = uv_hrtime();
-  int status = whosaid_analyze(b->h->model, text, length, &doc);
+  int status = whosaid_analyze_annotated(b->h->model, text, length, b->annotations, &doc);
   if (status != 0) {
     ws_free(text);
     return status;
@@ -181,10 +202,17 @@ int host_buffer_analyse_now(host_buffer *b) {
   return 0;
 }
 
+int host_buffer_reanalyse(host_buffer *b) {
+  b->edits++; /* an analysis running with the old set is stale */
+  b->dirty = true;
+  return host_buffer_analyse_now(b);
+}
+
 static void analyse_in_background(uv_work_t *work) {
   host_buffer *b = work->data;
   b->work_doc = NULL;
-  b->work_status = whosaid_analyze(b->h->model, b->work_text, b->work_length, &b->work_doc);
+  b->work_status = whosaid_analyze_annotated(b->h->model, b->work_text, b->work_length,
+                                             b->work_annotations, &b->work_doc);
 }
 
 static void after_background(uv_work_t *work, int status) {
@@ -202,8 +230,10 @@ static void after_background(uv_work_t *work, int status) {
       host_log(HOST_LOG_ERROR, "analysis failed: %s", whosaid_strerror(b->work_status));
     }
   }
+  whosaid_annotations_free(b->work_annotations);
   b->work_doc = NULL;
   b->work_text = NULL;
+  b->work_annotations = NULL;
   if (b->closing) {
     if (timer_closed(b)) free_buffer(b);
   } else if (b->dirty) {
@@ -213,7 +243,11 @@ static void after_background(uv_work_t *work, int status) {
 
 static void on_debounce(uv_timer_t *timer) {
   host_buffer *b = timer->data;
-  if (b->analysing || !b->dirty || b->closing) return; /* a running one reschedules */
+  if (b->analysing || b->closing) return; /* a running one reschedules */
+  if (!b->dirty) { /* a request analysed the edit already: only highlight it */
+    host_marks_update(b);
+    return;
+  }
   size_t bytes = 0;
   for (size_t i = 0; i < b->lines.len; i++) bytes += b->lines.items[i].length + 1;
   size_t background = b->h->options.background_bytes ? b->h->options.background_bytes
@@ -225,7 +259,10 @@ static void on_debounce(uv_timer_t *timer) {
     return;
   }
   b->work_text = join_lines(b, &b->work_length);
-  if (b->work_text == NULL) {
+  if (b->work_text == NULL ||
+      whosaid_annotations_copy(b->annotations, &b->work_annotations) != 0) {
+    ws_free(b->work_text);
+    b->work_text = NULL;
     host_log(HOST_LOG_ERROR, "out of memory: buffer %lld not analysed", (long long)b->handle);
     return;
   }
@@ -236,7 +273,9 @@ static void on_debounce(uv_timer_t *timer) {
   if (status != 0) {
     b->analysing = false;
     ws_free(b->work_text);
+    whosaid_annotations_free(b->work_annotations);
     b->work_text = NULL;
+    b->work_annotations = NULL;
     host_log(HOST_LOG_ERROR, "cannot start an analysis: %s", uv_strerror(status));
   }
 }

@@ -5,6 +5,8 @@
  *   channel.c   stdin and stdout on libuv: reading, the write queue, calls
  *               to Neovim and their replies, and the dispatcher
  *   methods.c   the requests Neovim sends (poll, attach, quotes, ...)
+ *   annotations.c  the requests about a person's corrections (annotate,
+ *               annotations, annotations_load, annotations_save, export)
  *   buffers.c   each attached buffer: its lines, its edits, its analysis
  *   marks.c     highlights: spans from an analysis, the diff against those
  *               placed, one batched update per analysis
@@ -72,9 +74,19 @@ enum host_group {
   HOST_MISC,
   HOST_QUOTE,
   HOST_SPEAKER,
-  HOST_ANNOTATION,
+  HOST_ANNOTATION, /* virtual text: the speaker's name after a quote */
+  HOST_CORRECTION, /* the same, for a speaker a person named */
   HOST_GROUPS
 };
+
+/* A response to send once the buffer's highlights are applied (analyze,
+ * annotate, annotations_load): Neovim then has them when its rpcrequest()
+ * returns. */
+typedef struct {
+  uint32_t request;
+  char *message; /* the whole response, packed; NULL: answer true */
+  size_t length;
+} host_waiter;
 
 /* Buffers ***********************************************************************/
 
@@ -91,14 +103,18 @@ struct host_buffer {
   uint64_t edits;          /* edits applied so far: an analysis of fewer is stale */
   bool attached;           /* Neovim sends its edits */
   bool dirty;              /* the lines changed since the last analysis */
-  whosaid_doc *doc;        /* the last analysis, of TEXT, or NULL */
+  whosaid_doc *doc;        /* the last analysis, of TEXT with ANNOTATIONS, or NULL */
   char *text;
   size_t text_length;
+  whosaid_annotations *annotations; /* a person's corrections, applied by every analysis */
+  char *load_error;        /* why the sidecar failed to load (saving it is refused), or NULL */
+  char *sidecar;           /* the sidecar path last loaded or saved, or NULL */
   uv_timer_t debounce;     /* waits for a pause in the typing */
   bool analysing;          /* an analysis runs on the thread pool */
   uv_work_t work;
   char *work_text;
   size_t work_length;
+  whosaid_annotations *work_annotations; /* a copy: the loop thread may edit the set */
   whosaid_doc *work_doc;
   int work_status;
   uint64_t work_edits;
@@ -107,7 +123,7 @@ struct host_buffer {
   void *update;            /* the update whose reply is awaited, or NULL (marks.c) */
   bool update_again;       /* a newer analysis waits for that reply */
   bool edited_in_update;   /* an edit came while the update was on its way */
-  VEC(uint32_t) waiters;   /* analyze() requests answered once highlights are applied */
+  VEC(host_waiter) waiters; /* answered once highlights are applied */
   bool closing;            /* freed once its timer is closed and no work runs */
 };
 
@@ -151,6 +167,39 @@ void host_respond_begin(host *h, uint32_t id);
 void host_handle_request(host *h, const rpc_message *message);
 void host_handle_notification(host *h, const rpc_message *message);
 
+/* methods.c: what the request handlers share. */
+size_t host_argument_count(const rpc_message *m);
+const msgpack_object *host_argument(const rpc_message *m, size_t i);
+/* Check the argument count and that the first argument is an attached
+ * buffer; answer with an error and return NULL otherwise. */
+host_buffer *host_attached_buffer(host *h, const rpc_message *m, size_t least, size_t most);
+/* Analyse the buffer now if it changed; false after an error answer. */
+bool host_fresh_analysis(host *h, const rpc_message *m, host_buffer *b);
+void host_pack_key(msgpack_packer *pk, const char *key);
+void host_pack_bool(msgpack_packer *pk, bool value);
+void host_pack_range(msgpack_packer *pk, const whosaid_range *range);
+void host_pack_range_or_nil(msgpack_packer *pk, const whosaid_range *range);
+void host_pack_string_or_nil(msgpack_packer *pk, const char *string);
+/* The direct quotes in text order: from *NEXT on, the next one into *Q
+ * (and *NEXT past it); false after the last. */
+bool host_next_direct_quote(const whosaid_doc *doc, size_t *next, whosaid_quote *q);
+
+/* annotations.c: the requests about annotations, and what quotes and
+ * speaker_of say of them. */
+void host_annotate(host *h, const rpc_message *m);
+void host_annotations(host *h, const rpc_message *m);
+void host_annotations_load(host *h, const rpc_message *m);
+void host_annotations_save(host *h, const rpc_message *m);
+void host_export(host *h, const rpc_message *m);
+/* The annotation of the buffer's set that applies to quote Q; false when
+ * none does. */
+bool host_quote_annotation(const host_buffer *b, const whosaid_quote *q, whosaid_annotation *out);
+/* Whether Q's speaker mention (the words at its cue) names its speaker:
+ * not when a person named another one. */
+bool host_quote_mentioned(const whosaid_quote *q);
+/* "quote", "not_quote", or NULL for none. */
+const char *host_verdict_name(whosaid_verdict verdict);
+
 /* buffers.c */
 host_buffer *host_buffer_find(host *h, int64_t handle);
 int host_buffer_add(host *h, int64_t handle, host_buffer **out);
@@ -161,6 +210,8 @@ int host_buffer_apply_lines(host_buffer *buffer, int64_t first, int64_t last,
                             const msgpack_object *lines);
 /* Analyse now if the text changed since the last analysis. */
 int host_buffer_analyse_now(host_buffer *buffer);
+/* Analyse now because the set of annotations changed. */
+int host_buffer_reanalyse(host_buffer *buffer);
 /* Analyse after the debounce delay (on the thread pool if large). */
 void host_buffer_schedule(host_buffer *buffer);
 
@@ -170,5 +221,9 @@ void host_marks_update(host_buffer *buffer);
 void host_marks_edit(host_buffer *buffer, uint32_t first, uint32_t last, uint32_t count);
 /* The buffer goes: its update's reply, if one is awaited, will find nobody. */
 void host_marks_forget(host_buffer *buffer);
+/* Keep the response built in h->writer for request ID, to be sent once the
+ * buffer's highlights are applied; answers with an error when out of memory.
+ * Call host_marks_update next. */
+void host_marks_answer_later(host_buffer *buffer, uint32_t id);
 
 #endif

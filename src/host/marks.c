@@ -11,6 +11,10 @@
  * that spans lines is one mark per line. Extmarks move with the text when
  * the user types; the host shifts its record of them for each edit, and
  * the next update corrects whatever the edit touched.
+ *
+ * A request that changes the highlights (analyze, annotate,
+ * annotations_load) is answered once Neovim has applied them: Neovim may
+ * run a call that arrives with the answer only after rpcrequest() returns.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -20,10 +24,13 @@
 
 static const char *const group_names[HOST_GROUPS] = {
     "WhoSaidPerson", "WhoSaidOrganization", "WhoSaidLocation", "WhoSaidMisc",
-    "WhoSaidQuote",  "WhoSaidSpeaker",      "WhoSaidAnnotation"};
+    "WhoSaidQuote",  "WhoSaidSpeaker",      "WhoSaidAnnotation", "WhoSaidCorrection"};
 
 /* Quotes below names, names below the speaker's mention. */
-static const int group_priority[HOST_GROUPS] = {120, 120, 120, 120, 110, 130, 100};
+static const int group_priority[HOST_GROUPS] = {120, 120, 120, 120, 110, 130, 100, 100};
+
+/* Virtual text at the end of a line, rather than a highlighted span. */
+static bool is_virtual(int group) { return group == HOST_ANNOTATION || group == HOST_CORRECTION; }
 
 /* A mark the analysis wants, with its virtual text (annotations). */
 typedef struct {
@@ -35,9 +42,13 @@ typedef VEC(wanted) wanted_vec;
 typedef VEC(uint32_t) id_vec;
 typedef VEC(size_t) index_vec;
 
-/* Applied in Neovim: the options g:/b:whosaid_virtual_text and
- * g:/b:whosaid_types are read there, at each update, so that the host
- * need not know them. */
+/* Applied in Neovim: the options g:/b:whosaid_virtual_text,
+ * g:/b:whosaid_types and g:/b:whosaid_correction_marker are read there, at
+ * each update, so that the host need not know them. An addition is
+ * {id, row, col, label} (a speaker's name after its quote, "— Name"),
+ * {id, row, col, name, group} (the same for a speaker a person named: the
+ * marker, "✎" by default, then the name) or
+ * {id, row, col, end_row, end_col, group, priority} (a highlighted span). */
 static const char update_lua[] =
     "local buf, ns, dels, adds = ...\n"
     "local api = vim.api\n"
@@ -51,6 +62,7 @@ static const char update_lua[] =
     "local virtual = option('virtual_text', 1)\n"
     "virtual = virtual ~= 0 and virtual ~= false\n"
     "local types = option('types', nil)\n"
+    "local marker = option('correction_marker', '\xE2\x9C\x8E')\n"
     "local shown = {WhoSaidQuote = true, WhoSaidSpeaker = true}\n"
     "local groups = {PER = 'WhoSaidPerson', ORG = 'WhoSaidOrganization',\n"
     "                LOC = 'WhoSaidLocation', MISC = 'WhoSaidMisc'}\n"
@@ -63,6 +75,11 @@ static const char update_lua[] =
     "  if #m == 4 then\n"
     "    if virtual then\n"
     "      opts = {id = m[1], virt_text = {{m[4], 'WhoSaidAnnotation'}}, virt_text_pos = 'eol'}\n"
+    "    end\n"
+    "  elseif #m == 5 then\n"
+    "    if virtual then\n"
+    "      local label = marker == '' and m[4] or marker .. ' ' .. m[4]\n"
+    "      opts = {id = m[1], virt_text = {{label, m[5]}}, virt_text_pos = 'eol'}\n"
     "    end\n"
     "  elseif shown[m[6]] then\n"
     "    opts = {id = m[1], end_row = m[4], end_col = m[5], hl_group = m[6], priority = m[7]}\n"
@@ -133,14 +150,15 @@ static int want_quotes(const host_buffer *b, wanted_vec *out) {
       continue;
     }
     if (want_lines(b, out, &quote.range, HOST_QUOTE) != 0) return WHOSAID_ENOMEM;
-    if (quote.has_speaker_mention &&
+    if (host_quote_mentioned(&quote) &&
         want_lines(b, out, &quote.speaker_mention, HOST_SPEAKER) != 0) {
       return WHOSAID_ENOMEM;
     }
     whosaid_speaker speaker;
+    int group = quote.flags & WHOSAID_QUOTE_HUMAN_SPEAKER ? HOST_CORRECTION : HOST_ANNOTATION;
     if (quote.speaker >= 0 && whosaid_doc_speaker(b->doc, (size_t)quote.speaker, &speaker) == 0 &&
         want(out, (whosaid_point){quote.range.end.line, 0},
-             (whosaid_point){quote.range.end.line, 0}, HOST_ANNOTATION, speaker.name) != 0) {
+             (whosaid_point){quote.range.end.line, 0}, group, speaker.name) != 0) {
       return WHOSAID_ENOMEM;
     }
   }
@@ -202,7 +220,8 @@ static void pack_update(host *h, const host_buffer *b, const wanted_vec *want_al
   for (size_t i = 0; i < addition_count; i++) {
     const wanted *w = &want_all->items[additions[i]];
     bool annotation = w->mark.group == HOST_ANNOTATION;
-    msgpack_pack_array(pk, annotation ? 4 : 7);
+    bool correction = w->mark.group == HOST_CORRECTION;
+    msgpack_pack_array(pk, annotation ? 4 : correction ? 5 : 7);
     msgpack_pack_uint32(pk, w->mark.id);
     msgpack_pack_uint32(pk, w->mark.row);
     msgpack_pack_uint32(pk, w->mark.col);
@@ -210,6 +229,11 @@ static void pack_update(host *h, const host_buffer *b, const wanted_vec *want_al
       char label[300];
       snprintf(label, sizeof(label), "\xE2\x80\x94 %s", w->text); /* "— Name" */
       rpc_pack_cstring(pk, label);
+      continue;
+    }
+    if (correction) { /* the marker is an option, read in Neovim */
+      rpc_pack_cstring(pk, w->text);
+      rpc_pack_cstring(pk, group_names[HOST_CORRECTION]);
       continue;
     }
     msgpack_pack_uint32(pk, w->mark.end_row);
@@ -227,12 +251,30 @@ typedef struct {
 } update;
 
 static void answer_waiters(host_buffer *b) {
+  host *h = b->h;
   for (size_t i = 0; i < b->waiters.len; i++) {
-    host_respond_begin(b->h, b->waiters.items[i]);
-    msgpack_pack_true(&b->h->writer.packer);
-    host_send(b->h);
+    host_waiter *w = &b->waiters.items[i];
+    if (w->message != NULL) {
+      msgpack_sbuffer_write(&h->writer.buffer, w->message, w->length);
+      ws_free(w->message);
+    } else {
+      host_respond_begin(h, w->request);
+      msgpack_pack_true(&h->writer.packer);
+    }
+    host_send(h);
   }
   b->waiters.len = 0;
+}
+
+void host_marks_answer_later(host_buffer *b, uint32_t id) {
+  host *h = b->h;
+  host_waiter w = {id, ws_malloc(h->writer.buffer.size + 1), h->writer.buffer.size};
+  if (w.message != NULL) memcpy(w.message, h->writer.buffer.data, w.length);
+  rpc_writer_reset(&h->writer);
+  if (w.message == NULL || VEC_PUSH(&b->waiters, w) != 0) {
+    ws_free(w.message);
+    host_respond_error(h, id, "out of memory");
+  }
 }
 
 static void on_updated(host *h, void *context, const msgpack_object *error,
@@ -263,11 +305,11 @@ static void on_updated(host *h, void *context, const msgpack_object *error,
   VEC_FREE(&u->marks);
   ws_free(u);
   if (b->closing) return;
-  answer_waiters(b);
-  if (b->update_again) {
+  if (b->update_again) { /* the waiters wait for the newer highlights */
     b->update_again = false;
     host_marks_update(b);
   }
+  if (b->update == NULL) answer_waiters(b);
 }
 
 void host_marks_update(host_buffer *b) {
@@ -292,6 +334,7 @@ void host_marks_update(host_buffer *b) {
   }
   if (u == NULL) {
     host_log(HOST_LOG_ERROR, "out of memory: buffer %lld not highlighted", (long long)b->handle);
+    answer_waiters(b); /* they would wait forever */
   } else if (deletions.len == 0 && additions.len == 0) {
     VEC_FREE(&u->marks);
     ws_free(u);
@@ -315,7 +358,7 @@ void host_marks_edit(host_buffer *b, uint32_t first, uint32_t last, uint32_t cou
   for (size_t i = 0; i < b->placed.len; i++) {
     host_mark *m = &b->placed.items[i];
     if (m->row == UINT32_MAX || m->end_row < first) continue;
-    if (m->row >= last && !(m->group == HOST_ANNOTATION && m->row == last && first == last)) {
+    if (m->row >= last && !(is_virtual(m->group) && m->row == last && first == last)) {
       m->row = (uint32_t)((int64_t)m->row + shift);
       m->end_row = (uint32_t)((int64_t)m->end_row + shift);
     } else {

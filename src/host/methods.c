@@ -8,12 +8,15 @@
  *   attach(buf)                   follow the buffer's edits and highlight it
  *   detach(buf)                   stop, and clear its highlights
  *   analyze(buf)                  analyse now; answers once highlights are applied
- *   quotes(buf)                   [{range, speaker, mention, rule, index}]
+ *   quotes(buf)                   [{range, speaker, mention, rule, index, corrected,
+ *                                   verdict, note}]
  *   entities(buf)                 [{range, type, text, cluster}]
  *   speakers(buf)                 [{name, type, role, cluster, first, quotes}]
  *   speaker_of(buf, row, col)     the quote there: {quote, speaker, mention, kind, named, first}
  *   mentions_of(buf, row, col)    the entity there: {name, ranges}
  *   quote_near(buf, row, col, direction[, speaker])  {range, speaker, wrapped}
+ *   annotate, annotations, annotations_load, annotations_save, export
+ *                                 in annotations.c
  * Missing values are nil. Notifications: nvim_buf_lines_event (the edits)
  * and nvim_buf_detach_event, which Neovim sends once a buffer is attached;
  * nvim_buf_changedtick_event says the text did not change and is ignored.
@@ -31,23 +34,23 @@ static bool method_is(const rpc_message *m, const char *name) {
   return m->method_length == strlen(name) && memcmp(m->method, name, m->method_length) == 0;
 }
 
-static size_t argument_count(const rpc_message *m) { return m->params.via.array.size; }
+size_t host_argument_count(const rpc_message *m) { return m->params.via.array.size; }
 
-static const msgpack_object *argument(const rpc_message *m, size_t i) {
+const msgpack_object *host_argument(const rpc_message *m, size_t i) {
   return &m->params.via.array.ptr[i];
 }
 
 /* Check the argument count and that the first argument is an attached
  * buffer; answer with an error and return NULL otherwise. */
-static host_buffer *attached_buffer(host *h, const rpc_message *m, size_t least, size_t most) {
-  size_t count = argument_count(m);
+host_buffer *host_attached_buffer(host *h, const rpc_message *m, size_t least, size_t most) {
+  size_t count = host_argument_count(m);
   if (count < least || count > most) {
     host_respond_error(h, m->id, "%.*s: expected %zu to %zu arguments, got %zu",
                        (int)m->method_length, m->method, least, most, count);
     return NULL;
   }
   int64_t handle;
-  if (!rpc_as_int(argument(m, 0), &handle)) {
+  if (!rpc_as_int(host_argument(m, 0), &handle)) {
     host_respond_error(h, m->id, "%.*s: the first argument must be a buffer number",
                        (int)m->method_length, m->method);
     return NULL;
@@ -61,7 +64,7 @@ static host_buffer *attached_buffer(host *h, const rpc_message *m, size_t least,
 }
 
 /* Analyse the buffer now if it changed; false after an error answer. */
-static bool fresh_analysis(host *h, const rpc_message *m, host_buffer *b) {
+bool host_fresh_analysis(host *h, const rpc_message *m, host_buffer *b) {
   int status = host_buffer_analyse_now(b);
   if (status != 0) host_respond_error(h, m->id, "analysis failed: %s", whosaid_strerror(status));
   return status == 0;
@@ -71,12 +74,12 @@ static bool fresh_analysis(host *h, const rpc_message *m, host_buffer *b) {
  * analysis (analysed now if it changed); false after an error answer. */
 static bool position_argument(host *h, const rpc_message *m, host_buffer *b, uint32_t *offset) {
   int64_t row, col;
-  if (!rpc_as_int(argument(m, 1), &row) || !rpc_as_int(argument(m, 2), &col) || row < 0 ||
+  if (!rpc_as_int(host_argument(m, 1), &row) || !rpc_as_int(host_argument(m, 2), &col) || row < 0 ||
       col < 0 || row > UINT32_MAX || col > UINT32_MAX) {
     host_respond_error(h, m->id, "row and column must be integers of 0 or more");
     return false;
   }
-  if (!fresh_analysis(h, m, b)) return false;
+  if (!host_fresh_analysis(h, m, b)) return false;
   if (whosaid_doc_offset(b->doc, (whosaid_point){(uint32_t)row, (uint32_t)col}, offset) != 0) {
     host_respond_error(h, m->id, "row %lld is past the end of buffer %lld", (long long)row,
                        (long long)b->handle);
@@ -87,7 +90,7 @@ static bool position_argument(host *h, const rpc_message *m, host_buffer *b, uin
 
 /* Results *****************************************************************/
 
-static void pack_range(msgpack_packer *pk, const whosaid_range *range) {
+void host_pack_range(msgpack_packer *pk, const whosaid_range *range) {
   msgpack_pack_array(pk, 4);
   msgpack_pack_uint32(pk, range->start.line);
   msgpack_pack_uint32(pk, range->start.column);
@@ -95,9 +98,9 @@ static void pack_range(msgpack_packer *pk, const whosaid_range *range) {
   msgpack_pack_uint32(pk, range->end.column);
 }
 
-static void pack_key(msgpack_packer *pk, const char *key) { rpc_pack_cstring(pk, key); }
+void host_pack_key(msgpack_packer *pk, const char *key) { rpc_pack_cstring(pk, key); }
 
-static void pack_bool(msgpack_packer *pk, bool value) {
+void host_pack_bool(msgpack_packer *pk, bool value) {
   if (value) {
     msgpack_pack_true(pk);
   } else {
@@ -106,7 +109,7 @@ static void pack_bool(msgpack_packer *pk, bool value) {
 }
 
 /* A string or a range, or nil for NULL. */
-static void pack_string_or_nil(msgpack_packer *pk, const char *string) {
+void host_pack_string_or_nil(msgpack_packer *pk, const char *string) {
   if (string != NULL) {
     rpc_pack_cstring(pk, string);
   } else {
@@ -114,9 +117,9 @@ static void pack_string_or_nil(msgpack_packer *pk, const char *string) {
   }
 }
 
-static void pack_range_or_nil(msgpack_packer *pk, const whosaid_range *range) {
+void host_pack_range_or_nil(msgpack_packer *pk, const whosaid_range *range) {
   if (range != NULL) {
-    pack_range(pk, range);
+    host_pack_range(pk, range);
   } else {
     msgpack_pack_nil(pk);
   }
@@ -133,7 +136,7 @@ static void pack_speaker_name(msgpack_packer *pk, const whosaid_doc *doc, int32_
 
 /* The direct quotes in text order: from *NEXT on, the next one into *Q
  * (and *NEXT past it); false after the last. */
-static bool next_direct_quote(const whosaid_doc *doc, size_t *next, whosaid_quote *q) {
+bool host_next_direct_quote(const whosaid_doc *doc, size_t *next, whosaid_quote *q) {
   for (size_t total = whosaid_doc_quote_count(doc); *next < total;) {
     if (whosaid_doc_quote(doc, (*next)++, q) == 0 && (q->flags & WHOSAID_QUOTE_DIRECT)) {
       return true;
@@ -145,7 +148,7 @@ static bool next_direct_quote(const whosaid_doc *doc, size_t *next, whosaid_quot
 static size_t direct_quote_count(const whosaid_doc *doc) {
   size_t count = 0, next = 0;
   whosaid_quote q;
-  while (next_direct_quote(doc, &next, &q)) count++;
+  while (host_next_direct_quote(doc, &next, &q)) count++;
   return count;
 }
 
@@ -161,14 +164,14 @@ static void version(host *h, const rpc_message *m) {
   msgpack_packer *pk = &h->writer.packer;
   host_respond_begin(h, m->id);
   msgpack_pack_map(pk, 4);
-  pack_key(pk, "version");
+  host_pack_key(pk, "version");
   rpc_pack_cstring(pk, whosaid_version_string());
-  pack_key(pk, "protocol");
+  host_pack_key(pk, "protocol");
   msgpack_pack_int(pk, PROTOCOL_VERSION);
-  pack_key(pk, "entities");
-  pack_bool(pk, whosaid_model_has_entities(h->model));
-  pack_key(pk, "attribution");
-  pack_bool(pk, whosaid_model_has_attribution(h->model));
+  host_pack_key(pk, "entities");
+  host_pack_bool(pk, whosaid_model_has_entities(h->model));
+  host_pack_key(pk, "attribution");
+  host_pack_bool(pk, whosaid_model_has_attribution(h->model));
   host_send(h);
 }
 
@@ -232,7 +235,7 @@ static void on_namespace(host *h, void *context, const msgpack_object *error,
 
 static void attach(host *h, const rpc_message *m) {
   int64_t handle;
-  if (argument_count(m) != 1 || !rpc_as_int(argument(m, 0), &handle)) {
+  if (host_argument_count(m) != 1 || !rpc_as_int(host_argument(m, 0), &handle)) {
     host_respond_error(h, m->id, "attach: expected one argument, a buffer number");
     return;
   }
@@ -260,7 +263,7 @@ static void attach(host *h, const rpc_message *m) {
 }
 
 static void detach(host *h, const rpc_message *m) {
-  host_buffer *b = attached_buffer(h, m, 1, 1);
+  host_buffer *b = host_attached_buffer(h, m, 1, 1);
   if (b == NULL) return;
   uint32_t id = host_call_begin(h, "nvim_buf_detach", 1);
   msgpack_pack_int64(&h->writer.packer, b->handle);
@@ -280,14 +283,15 @@ static void detach(host *h, const rpc_message *m) {
 /* analyze ***********************************************************************/
 
 static void analyze(host *h, const rpc_message *m) {
-  host_buffer *b = attached_buffer(h, m, 1, 1);
+  host_buffer *b = host_attached_buffer(h, m, 1, 1);
   if (b == NULL) return;
   int status = host_buffer_analyse_now(b);
   if (status != 0) {
     host_respond_error(h, m->id, "analysis failed: %s", whosaid_strerror(status));
     return;
   }
-  if (VEC_PUSH(&b->waiters, m->id) != 0) {
+  host_waiter waiter = {m->id, NULL, 0};
+  if (VEC_PUSH(&b->waiters, waiter) != 0) {
     host_respond_error(h, m->id, "analyze: out of memory");
     return;
   }
@@ -298,36 +302,44 @@ static void analyze(host *h, const rpc_message *m) {
 
 
 static void quotes(host *h, const rpc_message *m) {
-  host_buffer *b = attached_buffer(h, m, 1, 1);
-  if (b == NULL || !fresh_analysis(h, m, b)) return;
+  host_buffer *b = host_attached_buffer(h, m, 1, 1);
+  if (b == NULL || !host_fresh_analysis(h, m, b)) return;
   msgpack_packer *pk = &h->writer.packer;
   host_respond_begin(h, m->id);
   msgpack_pack_array(pk, direct_quote_count(b->doc));
   size_t next = 0, index = 0;
   whosaid_quote q;
-  while (next_direct_quote(b->doc, &next, &q)) {
-    msgpack_pack_map(pk, 5);
-    pack_key(pk, "range");
-    pack_range(pk, &q.range);
-    pack_key(pk, "speaker");
+  while (host_next_direct_quote(b->doc, &next, &q)) {
+    whosaid_annotation a;
+    bool annotated = host_quote_annotation(b, &q, &a);
+    msgpack_pack_map(pk, 8);
+    host_pack_key(pk, "range");
+    host_pack_range(pk, &q.range);
+    host_pack_key(pk, "speaker");
     pack_speaker_name(pk, b->doc, q.speaker);
-    pack_key(pk, "mention");
-    if (q.has_speaker_mention) {
-      pack_range(pk, &q.speaker_mention);
+    host_pack_key(pk, "mention");
+    if (host_quote_mentioned(&q)) {
+      host_pack_range(pk, &q.speaker_mention);
     } else {
       msgpack_pack_nil(pk);
     }
-    pack_key(pk, "rule");
+    host_pack_key(pk, "rule");
     rpc_pack_cstring(pk, whosaid_attribution_rule_name(q.rule));
-    pack_key(pk, "index");
+    host_pack_key(pk, "index");
     msgpack_pack_uint64(pk, index++);
+    host_pack_key(pk, "corrected"); /* a person named its speaker */
+    host_pack_bool(pk, (q.flags & WHOSAID_QUOTE_HUMAN_SPEAKER) != 0);
+    host_pack_key(pk, "verdict");
+    host_pack_string_or_nil(pk, annotated ? host_verdict_name(a.verdict) : NULL);
+    host_pack_key(pk, "note");
+    host_pack_string_or_nil(pk, annotated ? a.note : NULL);
   }
   host_send(h);
 }
 
 static void entities(host *h, const rpc_message *m) {
-  host_buffer *b = attached_buffer(h, m, 1, 1);
-  if (b == NULL || !fresh_analysis(h, m, b)) return;
+  host_buffer *b = host_attached_buffer(h, m, 1, 1);
+  if (b == NULL || !host_fresh_analysis(h, m, b)) return;
   msgpack_packer *pk = &h->writer.packer;
   size_t count = whosaid_doc_entity_count(b->doc);
   host_respond_begin(h, m->id);
@@ -336,21 +348,21 @@ static void entities(host *h, const rpc_message *m) {
     whosaid_entity e;
     whosaid_doc_entity(b->doc, i, &e);
     msgpack_pack_map(pk, 4);
-    pack_key(pk, "range");
-    pack_range(pk, &e.range);
-    pack_key(pk, "type");
+    host_pack_key(pk, "range");
+    host_pack_range(pk, &e.range);
+    host_pack_key(pk, "type");
     rpc_pack_cstring(pk, whosaid_entity_type_name(e.type));
-    pack_key(pk, "text");
+    host_pack_key(pk, "text");
     rpc_pack_string(pk, b->text + e.range.start_byte, e.range.end_byte - e.range.start_byte);
-    pack_key(pk, "cluster");
+    host_pack_key(pk, "cluster");
     msgpack_pack_int32(pk, e.cluster);
   }
   host_send(h);
 }
 
 static void speakers(host *h, const rpc_message *m) {
-  host_buffer *b = attached_buffer(h, m, 1, 1);
-  if (b == NULL || !fresh_analysis(h, m, b)) return;
+  host_buffer *b = host_attached_buffer(h, m, 1, 1);
+  if (b == NULL || !host_fresh_analysis(h, m, b)) return;
   msgpack_packer *pk = &h->writer.packer;
   size_t count = whosaid_doc_speaker_count(b->doc);
   host_respond_begin(h, m->id);
@@ -359,21 +371,21 @@ static void speakers(host *h, const rpc_message *m) {
     whosaid_speaker speaker;
     whosaid_doc_speaker(b->doc, s, &speaker);
     msgpack_pack_map(pk, 6);
-    pack_key(pk, "name");
+    host_pack_key(pk, "name");
     rpc_pack_cstring(pk, speaker.name);
-    pack_key(pk, "type");
+    host_pack_key(pk, "type");
     rpc_pack_cstring(pk, whosaid_entity_type_name(speaker.type));
-    pack_key(pk, "role");
-    pack_string_or_nil(pk, speaker.role);
-    pack_key(pk, "cluster");
+    host_pack_key(pk, "role");
+    host_pack_string_or_nil(pk, speaker.role);
+    host_pack_key(pk, "cluster");
     msgpack_pack_int32(pk, speaker.cluster);
-    pack_key(pk, "first");
-    pack_range(pk, &speaker.first_mention);
-    pack_key(pk, "quotes");
+    host_pack_key(pk, "first"); /* none for a speaker only an annotation names */
+    host_pack_range_or_nil(pk, speaker.unnamed ? NULL : &speaker.first_mention);
+    host_pack_key(pk, "quotes");
     msgpack_pack_array(pk, speaker.quote_count);
     size_t next = 0, index = 0;
     whosaid_quote q;
-    for (; next_direct_quote(b->doc, &next, &q); index++) {
+    for (; host_next_direct_quote(b->doc, &next, &q); index++) {
       if (q.speaker == (int32_t)s) msgpack_pack_uint64(pk, index);
     }
   }
@@ -385,7 +397,7 @@ static void speakers(host *h, const rpc_message *m) {
 /* The direct quote containing OFFSET, or -1. */
 static bool quote_at(const whosaid_doc *doc, uint32_t offset, whosaid_quote *out) {
   size_t next = 0;
-  while (next_direct_quote(doc, &next, out)) {
+  while (host_next_direct_quote(doc, &next, out)) {
     if (out->range.start_byte <= offset && offset < out->range.end_byte) return true;
   }
   return false;
@@ -411,7 +423,7 @@ static bool named_mention(const whosaid_doc *doc, int32_t cluster, uint32_t from
 }
 
 static void speaker_of(host *h, const rpc_message *m) {
-  host_buffer *b = attached_buffer(h, m, 3, 3);
+  host_buffer *b = host_attached_buffer(h, m, 3, 3);
   uint32_t offset;
   if (b == NULL || !position_argument(h, m, b, &offset)) return;
   msgpack_packer *pk = &h->writer.packer;
@@ -424,24 +436,30 @@ static void speaker_of(host *h, const rpc_message *m) {
   }
   whosaid_speaker speaker;
   bool known = q.speaker >= 0 && whosaid_doc_speaker(b->doc, (size_t)q.speaker, &speaker) == 0;
+  /* A person named the speaker: the engine's mention at the cue (if any)
+   * is not the speaker's; jump to its name before the quote instead. */
+  bool corrected = (q.flags & WHOSAID_QUOTE_HUMAN_SPEAKER) != 0;
+  bool mentioned = host_quote_mentioned(&q);
   whosaid_range named;
-  uint32_t from = q.has_speaker_mention ? q.speaker_mention.start_byte : q.range.start_byte;
-  uint32_t to = q.has_speaker_mention ? q.speaker_mention.end_byte : q.range.start_byte;
-  bool has_named = known && named_mention(b->doc, speaker.cluster, from, to, &named);
-  msgpack_pack_map(pk, 6);
-  pack_key(pk, "quote");
-  pack_range(pk, &q.range);
-  pack_key(pk, "speaker");
-  pack_string_or_nil(pk, known ? speaker.name : NULL);
-  pack_key(pk, "mention");
-  pack_range_or_nil(pk, q.has_speaker_mention ? &q.speaker_mention : NULL);
-  pack_key(pk, "kind");
-  pack_string_or_nil(pk, q.has_speaker_mention ? whosaid_mention_kind_name(q.speaker_mention_kind)
-                                               : NULL);
-  pack_key(pk, "named"); /* where to jump: a mention by name */
-  pack_range_or_nil(pk, has_named ? &named : NULL);
-  pack_key(pk, "first");
-  pack_range_or_nil(pk, known ? &speaker.first_mention : NULL);
+  uint32_t from = mentioned ? q.speaker_mention.start_byte : q.range.start_byte;
+  uint32_t to = mentioned ? q.speaker_mention.end_byte : q.range.start_byte;
+  bool has_named = known && !speaker.unnamed &&
+                   named_mention(b->doc, speaker.cluster, from, to, &named);
+  msgpack_pack_map(pk, 7);
+  host_pack_key(pk, "quote");
+  host_pack_range(pk, &q.range);
+  host_pack_key(pk, "speaker");
+  host_pack_string_or_nil(pk, known ? speaker.name : NULL);
+  host_pack_key(pk, "mention");
+  host_pack_range_or_nil(pk, mentioned ? &q.speaker_mention : NULL);
+  host_pack_key(pk, "kind");
+  host_pack_string_or_nil(pk, mentioned ? whosaid_mention_kind_name(q.speaker_mention_kind) : NULL);
+  host_pack_key(pk, "named"); /* where to jump: a mention by name */
+  host_pack_range_or_nil(pk, has_named ? &named : NULL);
+  host_pack_key(pk, "first");
+  host_pack_range_or_nil(pk, known && !speaker.unnamed ? &speaker.first_mention : NULL);
+  host_pack_key(pk, "corrected");
+  host_pack_bool(pk, corrected);
   host_send(h);
 }
 
@@ -464,7 +482,7 @@ static int32_t cluster_at(const whosaid_doc *doc, uint32_t offset, const char **
   for (size_t i = 0; i < total; i++) {
     whosaid_quote q;
     whosaid_speaker s;
-    if (whosaid_doc_quote(doc, i, &q) == 0 && q.has_speaker_mention && q.speaker >= 0 &&
+    if (whosaid_doc_quote(doc, i, &q) == 0 && host_quote_mentioned(&q) && q.speaker >= 0 &&
         q.speaker_mention.start_byte <= offset && offset < q.speaker_mention.end_byte &&
         whosaid_doc_speaker(doc, (size_t)q.speaker, &s) == 0) {
       *name = s.name;
@@ -475,7 +493,7 @@ static int32_t cluster_at(const whosaid_doc *doc, uint32_t offset, const char **
 }
 
 static void mentions_of(host *h, const rpc_message *m) {
-  host_buffer *b = attached_buffer(h, m, 3, 3);
+  host_buffer *b = host_attached_buffer(h, m, 3, 3);
   uint32_t offset;
   if (b == NULL || !position_argument(h, m, b, &offset)) return;
   const char *name = NULL;
@@ -494,7 +512,7 @@ static void mentions_of(host *h, const rpc_message *m) {
   for (size_t i = 0; i < quotes && cluster >= 0; i++) {
     whosaid_quote q;
     whosaid_speaker s;
-    if (whosaid_doc_quote(b->doc, i, &q) == 0 && q.has_speaker_mention && q.speaker >= 0 &&
+    if (whosaid_doc_quote(b->doc, i, &q) == 0 && host_quote_mentioned(&q) && q.speaker >= 0 &&
         whosaid_doc_speaker(b->doc, (size_t)q.speaker, &s) == 0 && s.cluster == cluster) {
       if (name == NULL) name = s.name;
       bool known = false; /* the mention may be an entity already listed */
@@ -511,16 +529,16 @@ static void mentions_of(host *h, const rpc_message *m) {
     msgpack_pack_nil(pk);
   } else {
     msgpack_pack_map(pk, 2);
-    pack_key(pk, "name");
+    host_pack_key(pk, "name");
     if (name != NULL) {
       rpc_pack_cstring(pk, name);
     } else { /* an entity that never speaks: its first mention's words */
       rpc_pack_string(pk, b->text + ranges[0].start_byte,
                       ranges[0].end_byte - ranges[0].start_byte);
     }
-    pack_key(pk, "ranges");
+    host_pack_key(pk, "ranges");
     msgpack_pack_array(pk, count);
-    for (size_t i = 0; i < count; i++) pack_range(pk, &ranges[i]);
+    for (size_t i = 0; i < count; i++) host_pack_range(pk, &ranges[i]);
   }
   ws_free(ranges);
   host_send(h);
@@ -536,18 +554,18 @@ static bool spoken_by(const whosaid_doc *doc, const whosaid_quote *q, const char
 }
 
 static void quote_near(host *h, const rpc_message *m) {
-  host_buffer *b = attached_buffer(h, m, 4, 5);
+  host_buffer *b = host_attached_buffer(h, m, 4, 5);
   uint32_t offset;
   int64_t direction;
   if (b == NULL || !position_argument(h, m, b, &offset)) return;
-  if (!rpc_as_int(argument(m, 3), &direction) || direction == 0) {
+  if (!rpc_as_int(host_argument(m, 3), &direction) || direction == 0) {
     host_respond_error(h, m->id, "quote_near: direction must be 1 or -1");
     return;
   }
   const char *name = NULL;
   size_t length = 0;
-  if (argument_count(m) == 5 && argument(m, 4)->type != MSGPACK_OBJECT_NIL &&
-      !rpc_as_string(argument(m, 4), &name, &length)) {
+  if (host_argument_count(m) == 5 && host_argument(m, 4)->type != MSGPACK_OBJECT_NIL &&
+      !rpc_as_string(host_argument(m, 4), &name, &length)) {
     host_respond_error(h, m->id, "quote_near: the speaker must be a name");
     return;
   }
@@ -556,7 +574,7 @@ static void quote_near(host *h, const rpc_message *m) {
   size_t next = 0;
   whosaid_quote q, best, wrap;
   bool found = false, wrapped = false;
-  while (next_direct_quote(b->doc, &next, &q)) {
+  while (host_next_direct_quote(b->doc, &next, &q)) {
     if (!spoken_by(b->doc, &q, name, length)) continue;
     bool ahead = direction > 0 ? q.range.start_byte > offset : q.range.start_byte < offset;
     if (ahead && (!found || (direction > 0) == (q.range.start_byte < best.range.start_byte))) {
@@ -575,12 +593,12 @@ static void quote_near(host *h, const rpc_message *m) {
   }
   const whosaid_quote *target = found ? &best : &wrap;
   msgpack_pack_map(pk, 3);
-  pack_key(pk, "range");
-  pack_range(pk, &target->range);
-  pack_key(pk, "speaker");
+  host_pack_key(pk, "range");
+  host_pack_range(pk, &target->range);
+  host_pack_key(pk, "speaker");
   pack_speaker_name(pk, b->doc, target->speaker);
-  pack_key(pk, "wrapped");
-  pack_bool(pk, !found);
+  host_pack_key(pk, "wrapped");
+  host_pack_bool(pk, !found);
   host_send(h);
 }
 
@@ -596,6 +614,10 @@ static const method methods[] = {
     {"detach", detach},       {"analyze", analyze},         {"quotes", quotes},
     {"entities", entities},   {"speakers", speakers},       {"speaker_of", speaker_of},
     {"mentions_of", mentions_of}, {"quote_near", quote_near},
+    {"annotate", host_annotate},  {"annotations", host_annotations},
+    {"annotations_load", host_annotations_load},
+    {"annotations_save", host_annotations_save},
+    {"export", host_export},
 };
 
 void host_handle_request(host *h, const rpc_message *m) {
@@ -634,14 +656,14 @@ static void reload_lines(host *h, host_buffer *b) {
 
 static void lines_event(host *h, const rpc_message *m) {
   int64_t handle, first, last;
-  if (argument_count(m) < 5 || !rpc_as_int(argument(m, 0), &handle) ||
-      !rpc_as_int(argument(m, 2), &first) || !rpc_as_int(argument(m, 3), &last)) {
+  if (host_argument_count(m) < 5 || !rpc_as_int(host_argument(m, 0), &handle) ||
+      !rpc_as_int(host_argument(m, 2), &first) || !rpc_as_int(host_argument(m, 3), &last)) {
     host_log(HOST_LOG_WARN, "nvim_buf_lines_event with unexpected arguments: ignored");
     return;
   }
   host_buffer *b = host_buffer_find(h, handle);
   if (b == NULL) return;
-  int status = host_buffer_apply_lines(b, first, last, argument(m, 4));
+  int status = host_buffer_apply_lines(b, first, last, host_argument(m, 4));
   if (status != 0) {
     /* The copy no longer matches Neovim's buffer: fetch it whole again. */
     host_log(HOST_LOG_ERROR, "buffer %lld: an edit could not be applied (%s); reloading it",
@@ -654,7 +676,7 @@ static void lines_event(host *h, const rpc_message *m) {
 
 static void detach_event(host *h, const rpc_message *m) {
   int64_t handle;
-  if (argument_count(m) < 1 || !rpc_as_int(argument(m, 0), &handle)) return;
+  if (host_argument_count(m) < 1 || !rpc_as_int(host_argument(m, 0), &handle)) return;
   host_buffer *b = host_buffer_find(h, handle);
   if (b != NULL) host_buffer_close(b); /* unloaded or wiped out */
 }

@@ -25,8 +25,11 @@ static void release(host *h) {
 
 int whosaid_host_run(const whosaid_model *model, const whosaid_host_options *options) {
   if (options == NULL) return WHOSAID_EINVAL;
-  /* A closed pipe must be an error to handle, not a signal that kills. */
+  /* A closed pipe must be an error to handle, not a signal that kills; so
+   * must a file that would grow past the size limit (RLIMIT_FSIZE): the
+   * write fails with EFBIG and the save says so, the old sidecar intact. */
   signal(SIGPIPE, SIG_IGN);
+  signal(SIGXFSZ, SIG_IGN);
   host_log_open();
   uv_loop_t loop;
   host h;

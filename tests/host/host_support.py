@@ -22,12 +22,12 @@ PROGRAM = os.environ.get('WHOSAID_PROGRAM', 'whosaid')
 class Host:
     """`whosaid host` on pipes, with a message reader that keeps the order."""
 
-    def __init__(self, *args, env=None):
+    def __init__(self, *args, env=None, preexec_fn=None):
         environment = dict(os.environ, WHOSAID_LOG_LEVEL='info')
         environment.update(env or {})
         self.process = subprocess.Popen([PROGRAM, 'host'] + list(args), stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                        env=environment)
+                                        env=environment, preexec_fn=preexec_fn)
         self.unpacker = msgpack.Unpacker(raw=False, strict_map_key=False)
         self.pending = []
         self.next_id = 1
@@ -82,6 +82,40 @@ class Host:
 
     def respond(self, msgid, result, error=None):
         self.send([1, msgid, error, result])
+
+    def call_serving(self, method, *params, timeout=10):
+        """A request and its response's (error, result), answering the highlight
+        updates (nvim_exec_lua) that come before it as Neovim would; also returns
+        the list of those updates' additions."""
+        msgid = self.request(method, *params)
+        updates = []
+        while True:
+            message = self.read(timeout)
+            if message[0] == 0 and message[2] == 'nvim_exec_lua':
+                updates.append(message[3][1][3])
+                self.respond(message[1], 0)
+            elif message[0] == 1 and message[1] == msgid:
+                return message[2], message[3], updates
+            else:
+                raise AssertionError('expected the response to %d, got %r' % (msgid, message))
+
+    def attach_lines(self, buf, lines, tick=2, namespace=7):
+        """Attach BUF as Neovim does (the first time: the namespace first), send its
+        LINES and answer the first highlight update; returns its additions."""
+        attach_id = self.request('attach', buf)
+        message = self.read()
+        if message[0] == 0 and message[2] == 'nvim_create_namespace':
+            self.respond(message[1], namespace)
+            message = self.read()
+        if message[0] != 0 or message[2] != 'nvim_buf_attach':
+            raise AssertionError('expected nvim_buf_attach, got %r' % (message,))
+        self.respond(message[1], True)
+        if self.wait_response(attach_id) != (None, True):
+            raise AssertionError('attach failed')
+        self.send([2, 'nvim_buf_lines_event', [buf, tick, 0, -1, lines, False]])
+        msgid, params = self.expect_request('nvim_exec_lua')
+        self.respond(msgid, 0)
+        return params[1][3]
 
     def close(self, timeout=10):
         """Close its input; returns its exit status."""
