@@ -4,7 +4,8 @@
 scriptencoding utf-8
 
 let s:subcommands = ['on', 'off', 'toggle', 'speaker', 'quote', 'mention', 'quotes',
-      \ 'mentions', 'speakers', 'info']
+      \ 'mentions', 'speakers', 'info', 'assign', 'notquote', 'isquote', 'note', 'orphans',
+      \ 'save', 'export']
 
 " Helpers ********************************************************************
 
@@ -68,6 +69,8 @@ function! s:enable(buf) abort
   endif
   try
     call whosaid#host#attach(a:buf)
+    " The corrections first, so that the first highlights show them.
+    call whosaid#annotations#load(a:buf)
     call whosaid#host#request('analyze', a:buf)  " returns once highlights are in place
   catch
     call s:error(substitute(v:exception, '^Vim\%((\a\+)\)\=:E\d\+: ', '', ''))
@@ -224,6 +227,9 @@ function! s:quote_label(buf, quote) abort
     let text = strcharpart(text, 0, 59) . '…'
   endif
   let who = a:quote.speaker is v:null ? 'unknown' : a:quote.speaker
+  if get(a:quote, 'corrected', v:false)
+    let who .= ' ' . get(g:, 'whosaid_correction_marker', '✎')
+  endif
   return who . ': ' . text
 endfunction
 
@@ -290,16 +296,23 @@ function! s:info_here() abort
   if buf < 0 | return | endif
   let cursor = s:cursor()
   let found = s:request('speaker_of', buf, cursor[0], cursor[1])
+  let annotation = whosaid#annotations#at(buf, cursor)
+  let note = empty(get(annotation, 'note', v:null)) ? '' : '; note: ' . annotation.note
   if found isnot v:null
-    return s:info(printf('whosaid: a quote by %s%s', found.speaker is v:null ? 'an unknown speaker'
-          \ : found.speaker, found.mention is v:null ? '' : ' (' . found.kind . ')'))
+    let how = get(found, 'corrected', v:false) ? ' (corrected by a person)'
+          \ : found.mention is v:null ? '' : ' (' . found.kind . ')'
+    return s:info(printf('whosaid: a quote by %s%s%s', found.speaker is v:null
+          \ ? 'an unknown speaker' : found.speaker, how, note))
+  endif
+  if get(annotation, 'verdict', '') ==# 'not_quote'
+    return s:info('whosaid: not a quote (corrected by a person)' . note)
   endif
   for entity in s:request('entities', buf)
     if s:inside(entity.range, cursor)
       return s:info(printf('whosaid: %s %s', entity.type, entity.text))
     endif
   endfor
-  call s:info('whosaid: nothing here')
+  call s:info(empty(note) ? 'whosaid: nothing here' : 'whosaid: a quoted span' . note)
 endfunction
 
 " The command ***************************************************************************
@@ -314,11 +327,14 @@ function! s:words(args) abort
   return filter(words, '!empty(v:val)')
 endfunction
 
-function! whosaid#command(args, count) abort
+" ARGS, COUNT, then optionally BANG and RANGE ([<range>, <line1>, <line2>]).
+function! whosaid#command(args, count, ...) abort
   let words = s:words(a:args)
   let [command, rest] = [get(words, 0, ''), words[1:]]
   let buf = bufnr('%')
-  if command ==# 'on'
+  if index(s:annotation_commands, command) >= 0
+    return s:annotation_command(command, rest, a:args, get(a:000, 0, 0), get(a:000, 1, [0, 0, 0]))
+  elseif command ==# 'on'
     call s:enable(buf)
   elseif command ==# 'off'
     call s:disable(buf)
@@ -340,7 +356,30 @@ function! whosaid#command(args, count) abort
     call s:info_here()
   else
     call s:error('whosaid: unknown command ' . string(a:args) . ' (try :WhoSaid on, speaker, '
-          \ . 'quote next, quotes, speakers; see :help whosaid)')
+          \ . 'quote next, quotes, speakers, assign; see :help whosaid)')
+  endif
+endfunction
+
+let s:annotation_commands = ['assign', 'notquote', 'isquote', 'note', 'orphans', 'save',
+      \ 'export']
+
+" The corrections (autoload/whosaid/annotations.vim). A note is the text as
+" typed (quotes and spaces kept); a name or a file name is split as words.
+function! s:annotation_command(command, rest, args, bang, range) abort
+  let buf = s:buffer()
+  if buf < 0 | return | endif
+  if a:command ==# 'assign'
+    call whosaid#annotations#assign(buf, join(a:rest))
+  elseif a:command ==# 'notquote' || a:command ==# 'isquote'
+    call whosaid#annotations#verdict(buf, a:command ==# 'isquote' ? 'quote' : 'not_quote', a:range)
+  elseif a:command ==# 'note'
+    call whosaid#annotations#note(buf, trim(matchstr(a:args, '^\s*note\s\zs.*')))
+  elseif a:command ==# 'orphans'
+    call whosaid#annotations#orphans(buf)
+  elseif a:command ==# 'save'
+    call whosaid#annotations#save(buf, a:bang)
+  else
+    call whosaid#annotations#export(buf, join(a:rest))
   endif
 endfunction
 
@@ -351,6 +390,15 @@ function! whosaid#complete(lead, line, position) abort
   endif
   if index(['quote', 'mention'], words[0]) >= 0 && len(words) == 2
     return filter(['next', 'prev'], 'v:val =~# "^" . a:lead')
+  endif
+  if words[0] ==# 'export'
+    return map(getcompletion(a:lead, 'file'), 'escape(v:val, " ")')
+  endif
+  if words[0] ==# 'assign'
+    let buf = bufnr('%')
+    if !whosaid#host#attached(buf) | return [] | endif
+    let names = map(whosaid#annotations#names(buf), 'escape(v:val, " ")')
+    return filter(names, 'stridx(tolower(v:val), tolower(a:lead)) == 0')
   endif
   if (words[0] ==# 'quote' && len(words) == 3) || (words[0] ==# 'quotes' && len(words) == 2)
     let buf = bufnr('%')
@@ -373,7 +421,8 @@ function! s:api_buffer(args) abort
 endfunction
 
 " The quotes of a buffer: {lnum, col, end_lnum, end_col, text, speaker,
-" speaker_lnum, speaker_col}, 1-based, end exclusive.
+" speaker_lnum, speaker_col, corrected, verdict, note}, 1-based, end
+" exclusive.
 function! whosaid#quotes(...) abort
   let buf = s:api_buffer(a:000)
   let result = []
@@ -386,7 +435,9 @@ function! whosaid#quotes(...) abort
     call add(result, {'lnum': row + 1, 'col': col + 1, 'end_lnum': end_row + 1,
           \ 'end_col': end_col + 1, 'text': text, 'speaker': quote.speaker,
           \ 'speaker_lnum': mention is v:null ? v:null : mention[0] + 1,
-          \ 'speaker_col': mention is v:null ? v:null : mention[1] + 1})
+          \ 'speaker_col': mention is v:null ? v:null : mention[1] + 1,
+          \ 'corrected': get(quote, 'corrected', v:false), 'verdict': get(quote, 'verdict', v:null),
+          \ 'note': get(quote, 'note', v:null)})
   endfor
   return result
 endfunction

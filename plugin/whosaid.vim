@@ -8,8 +8,10 @@ if exists('g:loaded_whosaid') || !has('nvim-0.7')
 endif
 let g:loaded_whosaid = 1
 
-command! -nargs=+ -count=1 -complete=customlist,whosaid#complete WhoSaid
-      \ call whosaid#command(<q-args>, <count>)
+" -range=1: a count before the name (:3WhoSaid quote next), or lines, such
+" as :'<,'> for :WhoSaid isquote (-count refuses marks as addresses).
+command! -nargs=+ -bang -range=1 -complete=customlist,whosaid#complete WhoSaid
+      \ call whosaid#command(<q-args>, <count>, <bang>0, [<range>, <line1>, <line2>])
 
 nnoremap <silent> <Plug>(whosaid-speaker) <Cmd>call whosaid#command('speaker', 1)<CR>
 nnoremap <silent> <Plug>(whosaid-next-quote) <Cmd>call whosaid#command('quote next', v:count1)<CR>
@@ -33,9 +35,16 @@ highlight default link WhoSaidMisc Special
 highlight default link WhoSaidQuote String
 highlight default link WhoSaidSpeaker Underlined
 highlight default link WhoSaidAnnotation Comment
+" A person's correction must stand out from the detector's "— Name":
+" DiagnosticOk where it exists (Neovim 0.10), else DiagnosticInfo.
+execute 'highlight default link WhoSaidCorrection'
+      \ hlexists('DiagnosticOk') ? 'DiagnosticOk' : 'DiagnosticInfo'
 
 augroup whosaid
   autocmd!
   autocmd FileType * if index(get(g:, 'whosaid_filetypes', []), &filetype) >= 0
         \ | call whosaid#enable_later(expand('<abuf>')) | endif
+  " The corrections are saved with the article (autoload/whosaid/annotations.vim).
+  autocmd BufWritePost * if getbufvar(str2nr(expand('<abuf>')), 'whosaid_enabled', 0)
+        \ | call whosaid#annotations#written(str2nr(expand('<abuf>')), expand('<afile>:p')) | endif
 augroup END

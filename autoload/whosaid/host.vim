@@ -82,10 +82,12 @@ function! whosaid#host#channel() abort
           \ . 'see :checkhealth whosaid'
   endtry
   let s:channel = channel
-  " After a crash: the buffers that were attached are attached again.
+  " After a crash: the buffers that were attached are attached again, with
+  " their corrections (the new host starts with none).
   for buf in keys(s:attached)
     if bufloaded(str2nr(buf))
       call rpcrequest(channel, 'attach', str2nr(buf))
+      call whosaid#annotations#restore(str2nr(buf))
     else
       call remove(s:attached, buf)
     endif
