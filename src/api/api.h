@@ -41,6 +41,12 @@ typedef struct {
   bool unnamed;                    /* named only by an annotation */
 } api_speaker;
 
+/* A cluster's canonical name and role, kept for the speakers a person
+ * names (offsets into the strings; UINT32_MAX: none). */
+typedef struct {
+  uint32_t name, role;
+} api_cluster;
+
 /* Where an annotation of the set landed (whosaid_annotation_place). */
 typedef struct {
   uint32_t id;
@@ -61,13 +67,15 @@ struct whosaid_doc {
   VEC(api_speaker) speakers;
   VEC(char) strings; /* NUL-terminated names and roles of the speakers */
   VEC(api_place) places; /* one per annotation of the set it was analysed with */
+  VEC(api_cluster) clusters; /* per entity cluster, when analysed with annotations */
 };
 
 /* Find the entities of an analysed document (doc_entities.c). */
 int api_find_entities(whosaid_doc *doc, const ner_model *ner, const char *text);
 
-/* Attribute its quotes and list its speakers (doc_speakers.c). */
-int api_attribute(whosaid_doc *doc, const quote_cues *cues, const char *text);
+/* Attribute its quotes and list its speakers (doc_speakers.c); with
+ * KEEP_CLUSTERS, keep every cluster's name and role as well. */
+int api_attribute(whosaid_doc *doc, const quote_cues *cues, const char *text, bool keep_clusters);
 
 /* Append the text of tokens [FIRST, END) to the document's strings, white
  * space as single spaces; its offset, or UINT32_MAX when out of memory

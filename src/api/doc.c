@@ -34,7 +34,7 @@ static int run_pipeline(whosaid_doc *doc, const whosaid_model *model, const char
   bool annotated = set != NULL && set->entries.len > 0;
   if (status == 0 && annotated) status = api_place_annotations(doc, text, set);
   if (status == 0 && whosaid_model_has_attribution(model)) {
-    status = api_attribute(doc, model->cues, text);
+    status = api_attribute(doc, model->cues, text, annotated);
   }
   if (status == 0 && annotated) status = api_apply_speakers(doc, text, set);
   return status;
@@ -76,6 +76,7 @@ void whosaid_doc_free(whosaid_doc *doc) {
   VEC_FREE(&doc->speakers);
   VEC_FREE(&doc->strings);
   VEC_FREE(&doc->places);
+  VEC_FREE(&doc->clusters);
   ws_free(doc);
 }
 

@@ -5,7 +5,7 @@
  * A name is looked for in the article, so that a correction joins the
  * speaker's other mentions and quotes: first among the speakers, then among
  * the entity mentions (whose cluster it takes), then by surname among the
- * speakers. A name the article never gives makes a speaker of its own,
+ * speakers and then among the mentions. A name the article never gives makes a speaker of its own,
  * flagged unnamed. Then speakers left without quotes go, and the rest are
  * put back in the order of their first quotes.
  */
@@ -56,21 +56,50 @@ static int find_entity(name_matcher *m, const whosaid_doc *doc, const char *text
   return 0;
 }
 
-/* The one speaker whose name ends in the same word as the wanted one
- * ("Maas" for "Heiko Maas"); -1 when none or several do. */
+/* Whether the name of LENGTH bytes at S ends in the wanted name's last
+ * word ("Heiko Maas" for "Maas"). */
+static int ends_alike(name_matcher *m, const char *s, size_t length, bool *same) {
+  int status = annotate_fingerprint(s, length, &m->other, NULL);
+  *same = status == 0 && m->other.len > 0 &&
+          m->other.items[m->other.len - 1] == m->wanted.items[m->wanted.len - 1];
+  return status;
+}
+
+/* The one speaker whose name ends alike; -1 when none or several do. */
 static int find_by_surname(name_matcher *m, const whosaid_doc *doc, int32_t *found) {
   *found = -1;
-  uint64_t surname = m->wanted.items[m->wanted.len - 1];
   for (size_t s = 0; s < doc->speakers.len; s++) {
     const char *name = speaker_name(doc, s);
-    int status = annotate_fingerprint(name, strlen(name), &m->other, NULL);
+    bool same = false;
+    int status = ends_alike(m, name, strlen(name), &same);
     if (status != 0) return status;
-    if (m->other.len == 0 || m->other.items[m->other.len - 1] != surname) continue;
+    if (!same) continue;
     if (*found >= 0) {
       *found = -1;
       return 0;
     }
     *found = (int32_t)s;
+  }
+  return 0;
+}
+
+/* The first entity mention that ends alike, when all that do are of one
+ * entity; -1 otherwise. */
+static int find_entity_by_surname(name_matcher *m, const whosaid_doc *doc, const char *text,
+                                  int32_t *found) {
+  *found = -1;
+  for (size_t e = 0; e < doc->entities.len; e++) {
+    const api_entity *entity = &doc->entities.items[e];
+    bool same = false;
+    int status = ends_alike(m, text + entity->start, entity->end - entity->start, &same);
+    if (status != 0) return status;
+    if (!same) continue;
+    if (*found < 0) {
+      *found = (int32_t)e;
+    } else if (entity->cluster < 0 || entity->cluster != doc->entities.items[*found].cluster) {
+      *found = -1;
+      return 0;
+    }
   }
   return 0;
 }
@@ -99,8 +128,8 @@ static const api_entity *fullest_mention(const whosaid_doc *doc, const api_entit
   return best;
 }
 
-/* The speaker for ENTITY: its cluster's, or a new one named by the
- * cluster's fullest mention. */
+/* The speaker for ENTITY: its cluster's, or a new one with the cluster's
+ * name and role (its fullest mention when attribution did not run). */
 static int32_t speaker_for_entity(whosaid_doc *doc, const char *text, const api_entity *entity) {
   for (size_t s = 0; entity->cluster >= 0 && s < doc->speakers.len; s++) {
     if (doc->speakers.items[s].cluster == entity->cluster) return (int32_t)s;
@@ -112,9 +141,16 @@ static int32_t speaker_for_entity(whosaid_doc *doc, const char *text, const api_
       break;
     }
   }
-  const api_entity *full = fullest_mention(doc, entity);
-  api_speaker speaker = {entity->cluster, add_bytes(doc, text + full->start, full->end - full->start),
-                         UINT32_MAX, entity->type, 0, first->start, first->end, false};
+  api_speaker speaker = {entity->cluster, UINT32_MAX, UINT32_MAX, entity->type, 0, first->start,
+                         first->end, false};
+  if (entity->cluster >= 0 && (size_t)entity->cluster < doc->clusters.len) {
+    speaker.name = doc->clusters.items[entity->cluster].name;
+    speaker.role = doc->clusters.items[entity->cluster].role;
+  }
+  if (speaker.name == UINT32_MAX) {
+    const api_entity *full = fullest_mention(doc, entity);
+    speaker.name = add_bytes(doc, text + full->start, full->end - full->start);
+  }
   if (speaker.name == UINT32_MAX || VEC_PUSH(&doc->speakers, speaker) != 0) return -2;
   return (int32_t)(doc->speakers.len - 1);
 }
@@ -135,12 +171,12 @@ static int32_t speaker_called(name_matcher *m, whosaid_doc *doc, const char *tex
   if (status == 0 && m->wanted.len == 0) return unnamed_speaker(doc, name);
   if (status == 0) status = find_by_name(m, doc, &found);
   if (status == 0 && found < 0) status = find_entity(m, doc, text, &entity);
-  if (status == 0 && found < 0 && entity >= 0) {
-    return speaker_for_entity(doc, text, &doc->entities.items[entity]);
-  }
-  if (status == 0 && found < 0) status = find_by_surname(m, doc, &found);
+  if (status == 0 && found < 0 && entity < 0) status = find_by_surname(m, doc, &found);
+  if (status == 0 && found < 0 && entity < 0) status = find_entity_by_surname(m, doc, text, &entity);
   if (status != 0) return -2;
-  return found >= 0 ? found : unnamed_speaker(doc, name);
+  if (found >= 0) return found;
+  if (entity >= 0) return speaker_for_entity(doc, text, &doc->entities.items[entity]);
+  return unnamed_speaker(doc, name);
 }
 
 /* Speakers in order ********************************************************/

@@ -121,7 +121,27 @@ static int collect(whosaid_doc *doc, const attrib_result *result, const char *te
   return 0;
 }
 
-int api_attribute(whosaid_doc *doc, const quote_cues *cues, const char *text) {
+/* Every cluster's name and role, for the speakers a person may name. */
+static int keep_clusters_of(whosaid_doc *doc, const attrib_result *result, const char *text) {
+  if (VEC_RESERVE(&doc->clusters, result->clusters.len) != 0) return WHOSAID_ENOMEM;
+  for (size_t c = 0; c < result->clusters.len; c++) {
+    const attrib_cluster *cluster = &result->clusters.items[c];
+    api_cluster kept = {UINT32_MAX, UINT32_MAX};
+    if (cluster->name_end > cluster->name_first) {
+      kept.name = api_add_string(doc, text, cluster->name_first, cluster->name_end);
+      if (kept.name == UINT32_MAX) return WHOSAID_ENOMEM;
+    }
+    if (cluster->role_end > cluster->role_first) {
+      kept.role = api_add_string(doc, text, cluster->role_first, cluster->role_end);
+      if (kept.role == UINT32_MAX) return WHOSAID_ENOMEM;
+    }
+    doc->clusters.items[doc->clusters.len++] = kept;
+  }
+  return 0;
+}
+
+int api_attribute(whosaid_doc *doc, const quote_cues *cues, const char *text,
+                  bool keep_clusters) {
   attrib_entity *entities = NULL;
   int status = entities_as_tokens(doc, &entities);
   if (status != 0) return status;
@@ -141,6 +161,7 @@ int api_attribute(whosaid_doc *doc, const quote_cues *cues, const char *text) {
   attrib_result result = {0};
   status = attrib_run(&in, &result);
   if (status == 0) status = collect(doc, &result, text);
+  if (status == 0 && keep_clusters) status = keep_clusters_of(doc, &result, text);
   attrib_result_destroy(&result);
   ws_free(entities);
   return status;

@@ -214,6 +214,25 @@ TEST(a_person_names_the_speaker) {
   whosaid_annotations_free(set);
 }
 
+TEST(a_speaker_named_by_a_person_keeps_the_role_the_article_gives) {
+  const char *text = "German Foreign Minister Heiko Maas met reporters in Berlin on Friday.\n\n"
+                     OPEN "We will decide for ourselves what is safe," CLOSE " an aide said.\n";
+  whosaid_annotations *set = parse(sidecar(OPEN "We will decide for ourselves what is safe," CLOSE,
+                                           72, ", \"speaker\": \"Maas\""));
+  whosaid_doc *doc = analyze(text, set);
+  int q = direct_quote(doc, text, "We will");
+  ASSERT_STR_EQ(speaker_of(doc, q), "Heiko Maas");
+  whosaid_quote quote;
+  whosaid_doc_quote(doc, (size_t)q, &quote);
+  whosaid_speaker speaker;
+  whosaid_doc_speaker(doc, (size_t)quote.speaker, &speaker);
+  ASSERT_STR_EQ(speaker.role, "German Foreign Minister");
+  ASSERT_SPAN_EQ(text + speaker.first_mention.start_byte,
+                 speaker.first_mention.end_byte - speaker.first_mention.start_byte, "Heiko Maas");
+  whosaid_doc_free(doc);
+  whosaid_annotations_free(set);
+}
+
 TEST(a_speaker_the_article_never_names) {
   whosaid_annotations *set = parse(sidecar(pompeo_quote, 82, ", \"speaker\": \"A Diplomat\""));
   whosaid_doc *doc = analyze(article, set);
@@ -539,6 +558,7 @@ int main(void) {
   model = load_model();
   RUN(runs_out_of_memory_cleanly);
   RUN(a_person_names_the_speaker);
+  RUN(a_speaker_named_by_a_person_keeps_the_role_the_article_gives);
   RUN(a_speaker_the_article_never_names);
   RUN(a_person_says_what_is_a_quote);
   RUN(follows_its_quote_through_edits_and_reflowing);
