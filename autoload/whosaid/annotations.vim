@@ -114,8 +114,8 @@ endfunction
 function! whosaid#annotations#load(buf) abort
   let state = s:state(a:buf)
   let path = whosaid#annotations#path(a:buf)
-  if state.unsaved && !empty(state.json) && empty(state.error)
-    call s:load(a:buf, {'json': state.json, 'name': empty(path) ? bufname(a:buf) : path})
+  if state.unsaved && !empty(state.json)
+    call s:load_copy(a:buf, state, empty(path) ? bufname(a:buf) : path)
   elseif !empty(path)
     let state.path = path
     call s:load(a:buf, {'path': path})
@@ -129,11 +129,24 @@ function! whosaid#annotations#restore(buf) abort
   let state = getbufvar(a:buf, 'whosaid_sidecar', {})
   if empty(state)
     return
+  elseif !empty(state.json)
+    call s:load_copy(a:buf, state, empty(state.path) ? bufname(a:buf) : state.path)
   elseif !empty(state.error)
     call s:load(a:buf, {'path': state.path})
-  elseif !empty(state.json)
-    let name = empty(state.path) ? bufname(a:buf) : state.path
-    call s:load(a:buf, {'json': state.json, 'name': name})
+  endif
+endfunction
+
+" The buffer's copy of its set back into the host. After a failed load the
+" copy holds only the corrections made since; the host is told of that
+" failure ('blocked'), so that it still refuses to overwrite the file.
+function! s:load_copy(buf, state, name) abort
+  let source = {'json': a:state.json, 'name': a:name}
+  let error = a:state.error
+  if !empty(error)
+    let source.blocked = error
+  endif
+  if s:load(a:buf, source) && !empty(error)
+    let a:state.error = error
   endif
 endfunction
 

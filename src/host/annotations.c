@@ -353,15 +353,18 @@ void host_annotations(host *h, const rpc_message *m) {
 
 /* annotations_load ***************************************************************/
 
-/* SOURCE, {path} or {json[, name]}: its fields, NUL-terminated copies. */
+/* SOURCE, {path} or {json[, name][, blocked]}: its fields, NUL-terminated
+ * copies. BLOCKED is the message of an earlier failed load: the editor's
+ * copy of a set made after one comes back still refusing to overwrite the
+ * file a person must mend. */
 typedef struct {
-  char *path, *json, *name;
+  char *path, *json, *name, *blocked;
   size_t json_length;
 } load_source;
 
 static bool source_argument(host *h, const rpc_message *m, const msgpack_object *o,
                             load_source *out) {
-  *out = (load_source){NULL, NULL, NULL, 0};
+  *out = (load_source){NULL, NULL, NULL, NULL, 0};
   for (uint32_t i = 0; o->type == MSGPACK_OBJECT_MAP && i < o->via.map.size; i++) {
     const msgpack_object *key = &o->via.map.ptr[i].key, *value = &o->via.map.ptr[i].val;
     bool ok = true;
@@ -369,6 +372,8 @@ static bool source_argument(host *h, const rpc_message *m, const msgpack_object 
       ok = string_argument(h, m, value, "path", &out->path);
     } else if (rpc_string_is(key, "name") && out->name == NULL) {
       ok = string_argument(h, m, value, "name", &out->name);
+    } else if (rpc_string_is(key, "blocked") && out->blocked == NULL) {
+      ok = string_argument(h, m, value, "blocked", &out->blocked);
     } else if (rpc_string_is(key, "json") && out->json == NULL) {
       const char *data;
       ok = rpc_as_string(value, &data, &out->json_length) &&
@@ -388,6 +393,7 @@ static void free_source(load_source *source) {
   ws_free(source->path);
   ws_free(source->json);
   ws_free(source->name);
+  ws_free(source->blocked);
 }
 
 /* What the messages call SOURCE. */
@@ -451,7 +457,7 @@ static void answer_load(host *h, const rpc_message *m, host_buffer *b) {
 
 void host_annotations_load(host *h, const rpc_message *m) {
   host_buffer *b = host_attached_buffer(h, m, 2, 2);
-  load_source source = {NULL, NULL, NULL, 0};
+  load_source source = {NULL, NULL, NULL, NULL, 0};
   if (b == NULL || !source_argument(h, m, host_argument(m, 1), &source)) {
     free_source(&source);
     return;
@@ -463,7 +469,7 @@ void host_annotations_load(host *h, const rpc_message *m) {
     snprintf(err.message, sizeof(err.message), "%s: %s", source_name(&source),
              whosaid_strerror(status));
   }
-  int replaced = replace_set(b, status == 0 ? set : NULL, status != 0 ? err.message : NULL);
+  int replaced = replace_set(b, status == 0 ? set : NULL, status != 0 ? err.message : source.blocked);
   if (replaced == 0 && source.path != NULL) remember_sidecar(b, source.path);
   free_source(&source);
   if (replaced == 0) replaced = host_buffer_reanalyse(b);

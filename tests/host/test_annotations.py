@@ -236,6 +236,15 @@ class Annotations(unittest.TestCase):
         self.assertNotEqual(self.corrupt['sha_after_force'], corrupted)
         replaced = read_json(self.broken)
         self.assertEqual((replaced['whosaid'], replaced['version']), ('annotations', 1))
+        self.assertEqual([a['speaker'] for a in replaced['annotations']], ['Heiko Maas'])
+
+    def test_corrections_after_a_failed_load_outlive_the_host(self):
+        if self.broken_line is None:
+            self.skipTest('no sidecar to corrupt (see test_write_makes_the_sidecar)')
+        quote = self.corrupt['restored_after_failed_load']
+        self.assertEqual((quote['speaker'], quote['corrected']), ('Heiko Maas', True))
+        self.assertEqual(self.corrupt['sha_after_restart'],
+                         hashlib.sha256(self.broken_bytes).hexdigest())
 
     # 4. verdicts and notes *****************************************************
 
