@@ -7,21 +7,11 @@ local article = os.getenv('WHOSAID_ARTICLE')
 local result_path = os.getenv('WHOSAID_RESULT')
 local phase = os.getenv('WHOSAID_PHASE')
 local results = {ticks = {}}
+-- The helpers both drivers use, from this file's directory.
+local support = dofile(debug.getinfo(1, 'S').source:sub(2):match('(.*/)') .. 'e2e_support.lua')
+local messages, find = support.messages, support.find
 -- :write leaves the article's bytes as they were (it has no final newline).
 vim.o.fixendofline = false
-
-local function messages()
-  return vim.api.nvim_exec('messages', true)
-end
-
--- The 1-based line and byte column of the first occurrence of TEXT.
-local function find(text)
-  for lnum, line in ipairs(vim.api.nvim_buf_get_lines(0, 0, -1, false)) do
-    local col = line:find(text, 1, true)
-    if col then return lnum, col end
-  end
-  error('not in the buffer: ' .. text)
-end
 
 -- Wait for the host's analysis of the current buffer (it follows edits
 -- after a pause), then its quotes.

@@ -4,10 +4,9 @@
 local article = os.getenv('WHOSAID_ARTICLE')
 local result_path = os.getenv('WHOSAID_RESULT')
 local results = {}
-
-local function messages()
-  return vim.api.nvim_exec('messages', true)
-end
+-- The helpers both drivers use, from this file's directory.
+local support = dofile(debug.getinfo(1, 'S').source:sub(2):match('(.*/)') .. 'e2e_support.lua')
+local messages, find = support.messages, support.find
 
 -- The cursor's line and the text from it, after running COMMAND at (LNUM, COL).
 local function jump(lnum, col, command)
@@ -15,15 +14,6 @@ local function jump(lnum, col, command)
   vim.cmd(command)
   local line, column = vim.fn.line('.'), vim.fn.col('.')
   return {line, column, vim.fn.getline(line):sub(column)}
-end
-
--- The 1-based position of the first match of PATTERN (plain text).
-local function find(text)
-  for lnum, line in ipairs(vim.api.nvim_buf_get_lines(0, 0, -1, false)) do
-    local col = line:find(text, 1, true)
-    if col then return lnum, col end
-  end
-  error('not in the article: ' .. text)
 end
 
 local function run()
