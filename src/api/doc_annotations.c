@@ -26,11 +26,18 @@ typedef struct {
   uint32_t token;
 } doc_word;
 
+/* "No word": the end of a chain of the word table. */
+#define NO_WORD UINT32_MAX
+
 /* What placing works with. */
 typedef struct {
   whosaid_doc *doc;
   const char *text;
   VEC(doc_word) words;    /* the document's words in order */
+  /* The words by hash, to find where a word occurs without reading the
+   * whole document: a chained hash table over the words' indices. */
+  uint32_t *heads, *next;
+  size_t mask;
   VEC(bool) claimed;      /* per quoted span: an annotation has landed on it */
   annotate_words wanted;  /* the words of the annotation being placed */
   annotate_edges edges;   /* and the tokens around them */
@@ -54,7 +61,57 @@ static int collect_words(placer *p) {
       return WHOSAID_ENOMEM;
     }
   }
+  size_t buckets = 64;
+  while (buckets < 2 * p->words.len) buckets *= 2;
+  p->mask = buckets - 1;
+  p->heads = ws_malloc(buckets * sizeof(*p->heads));
+  p->next = ws_malloc((p->words.len + 1) * sizeof(*p->next));
+  if (p->heads == NULL || p->next == NULL) return WHOSAID_ENOMEM;
+  for (size_t b = 0; b < buckets; b++) p->heads[b] = NO_WORD;
+  for (size_t w = p->words.len; w-- > 0;) { /* so that chains run in text order */
+    size_t bucket = p->words.items[w].hash & p->mask;
+    p->next[w] = p->heads[bucket];
+    p->heads[bucket] = (uint32_t)w;
+  }
   return 0;
+}
+
+/* The first word of HASH's chain at or after word W (NO_WORD: none). */
+static uint32_t same_word(const placer *p, uint32_t w, uint64_t hash) {
+  while (w != NO_WORD && p->words.items[w].hash != hash) w = p->next[w];
+  return w;
+}
+
+static uint32_t first_occurrence(const placer *p, uint64_t hash) {
+  return same_word(p, p->heads[hash & p->mask], hash);
+}
+
+static uint32_t next_occurrence(const placer *p, uint32_t w) {
+  return same_word(p, p->next[w], p->words.items[w].hash);
+}
+
+/* How often HASH occurs, counting no further than LIMIT. */
+static size_t count_occurrences(const placer *p, uint64_t hash, size_t limit) {
+  size_t count = 0;
+  for (uint32_t w = first_occurrence(p, hash); w != NO_WORD && count < limit;
+       w = next_occurrence(p, w)) {
+    count++;
+  }
+  return count;
+}
+
+/* The wanted word that occurs least often in the document: the exact words
+ * can only be where it is. */
+static size_t rarest_wanted(const placer *p) {
+  size_t best = 0, fewest = count_occurrences(p, p->wanted.items[0], SIZE_MAX);
+  for (size_t k = 1; k < p->wanted.len && fewest > 1; k++) {
+    size_t count = count_occurrences(p, p->wanted.items[k], fewest);
+    if (count < fewest) {
+      best = k;
+      fewest = count;
+    }
+  }
+  return best;
 }
 
 /* The first word whose token starts at or after byte OFFSET. */
@@ -97,16 +154,27 @@ static bool overlap_half(uint32_t a, uint32_t b, uint32_t c, uint32_t d) {
 }
 
 /* The quoted span that is mostly [START, END), the innermost of equals;
- * -1 when none is. */
+ * -1 when none is. Spans are in order of their starts, and one that starts
+ * more than END - START before START is too long to be mostly it, so only
+ * the spans starting in [START - (END - START), END) are read. */
 static int32_t quote_over(const placer *p, uint32_t start, uint32_t end) {
+  const quote_span *spans = p->doc->quotes.items;
+  uint32_t from = start > end - start ? start - (end - start) : 0;
+  size_t low = 0, high = p->doc->quotes.len;
+  while (low < high) {
+    size_t middle = low + (high - low) / 2;
+    if (spans[middle].start < from) {
+      low = middle + 1;
+    } else {
+      high = middle;
+    }
+  }
   int32_t best = -1;
   uint32_t best_overlap = 0;
-  for (size_t q = 0; q < p->doc->quotes.len; q++) {
-    const quote_span *span = &p->doc->quotes.items[q];
-    if (span->start >= end) break; /* spans are in order of their starts */
-    if (!overlap_half(span->start, span->end, start, end)) continue;
-    uint32_t from = span->start > start ? span->start : start;
-    uint32_t overlap = (span->end < end ? span->end : end) - from;
+  for (size_t q = low; q < p->doc->quotes.len && spans[q].start < end; q++) {
+    if (!overlap_half(spans[q].start, spans[q].end, start, end)) continue;
+    uint32_t overlap = (spans[q].end < end ? spans[q].end : end) -
+                       (spans[q].start > start ? spans[q].start : start);
     if (overlap >= best_overlap) {
       best = (int32_t)q;
       best_overlap = overlap;
@@ -131,10 +199,11 @@ static uint64_t distance(uint32_t a, uint32_t b) {
  * is; any other annotation needs one. */
 static bool find_exact(const placer *p, const annotate_entry *e, candidate *out) {
   bool found = false;
-  size_t m = p->wanted.len;
-  for (size_t w = 0; w + m <= p->words.len; w++) {
-    if (p->words.items[w].hash != p->wanted.items[0] || !words_match(p, w)) continue;
-    candidate c = span_of_words(p, w, m);
+  size_t m = p->wanted.len, k = rarest_wanted(p);
+  for (uint32_t at = first_occurrence(p, p->wanted.items[k]); at != NO_WORD;
+       at = next_occurrence(p, at)) {
+    if (at < k || at - k + m > p->words.len || !words_match(p, at - k)) continue;
+    candidate c = span_of_words(p, at - k, m);
     c.quote = quote_over(p, c.start, c.end);
     if (c.quote >= 0 && p->claimed.items[c.quote]) continue;
     if (c.quote < 0 && e->verdict != WHOSAID_VERDICT_QUOTE) continue;
@@ -305,9 +374,11 @@ static int place_all(placer *p, const whosaid_annotations *set) {
 }
 
 int api_place_annotations(whosaid_doc *doc, const char *text, const whosaid_annotations *set) {
-  placer p = {doc, text, VEC_INIT, VEC_INIT, VEC_INIT, {0, 0}, VEC_INIT, false};
+  placer p = {.doc = doc, .text = text}; /* the rest empty */
   int status = place_all(&p, set);
   VEC_FREE(&p.words);
+  ws_free(p.heads);
+  ws_free(p.next);
   VEC_FREE(&p.claimed);
   VEC_FREE(&p.wanted);
   VEC_FREE(&p.scratch);

@@ -237,18 +237,34 @@ static void set_speaker(whosaid_doc *doc, size_t q, int32_t speaker) {
   doc->speakers.items[speaker].quote_count++;
 }
 
+/* The speaker of annotation I's name: the one an earlier annotation with
+ * the same name found (a person correcting an article names the same few
+ * speakers again and again, and each search reads all the mentions), else
+ * a new search. */
+static int32_t speaker_for(name_matcher *m, whosaid_doc *doc, const char *text,
+                           const whosaid_annotations *set, const int32_t *found, size_t i) {
+  const char *name = set->entries.items[i].speaker;
+  for (size_t j = 0; j < i; j++) {
+    const char *other = set->entries.items[j].speaker;
+    if (found[j] >= 0 && other != NULL && strcmp(other, name) == 0) return found[j];
+  }
+  return speaker_called(m, doc, text, name);
+}
+
 static int apply_all(name_matcher *m, whosaid_doc *doc, const char *text,
                      const whosaid_annotations *set) {
-  int status = ensure_attributions(doc);
+  int32_t *found = ws_malloc((doc->places.len + 1) * sizeof(*found));
+  int status = found == NULL ? WHOSAID_ENOMEM : ensure_attributions(doc);
   for (size_t i = 0; status == 0 && i < doc->places.len; i++) {
     const api_place *place = &doc->places.items[i];
-    const char *name = set->entries.items[i].speaker;
-    if (!place->attached || name == NULL) continue;
+    found[i] = -1;
+    if (!place->attached || set->entries.items[i].speaker == NULL) continue;
     if (!(doc->quotes.items[place->quote].flags & WHOSAID_QUOTE_DIRECT)) continue;
-    int32_t speaker = speaker_called(m, doc, text, name);
-    if (speaker == -2) return WHOSAID_ENOMEM;
-    set_speaker(doc, (size_t)place->quote, speaker);
+    found[i] = speaker_for(m, doc, text, set, found, i);
+    if (found[i] == -2) status = WHOSAID_ENOMEM;
+    if (status == 0) set_speaker(doc, (size_t)place->quote, found[i]);
   }
+  ws_free(found);
   return status == 0 ? renumber_speakers(doc) : status;
 }
 

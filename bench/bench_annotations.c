@@ -1,0 +1,179 @@
+/*
+ * bench_annotations.c: what a person's corrections cost.
+ *
+ *   bench_annotations [--model DIR] [--runs N] FILE
+ *
+ * Annotates every direct quote of FILE (a speaker named on each, as a
+ * person correcting the whole article would) and measures, as medians of
+ * RUNS (default 7): analysing FILE without the set and with it (every
+ * annotation found again by its words), the same after a paragraph is
+ * inserted at the top (every anchor has moved), writing the sidecar
+ * (atomically, with fsync) and reading it back.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "whosaid.h"
+
+static char *read_file(const char *path, size_t *length) {
+  FILE *file = fopen(path, "rb");
+  if (file == NULL || fseek(file, 0, SEEK_END) != 0) {
+    perror(path);
+    exit(1);
+  }
+  long size = ftell(file);
+  rewind(file);
+  char *data = malloc((size_t)size + 1);
+  if (data == NULL || fread(data, 1, (size_t)size, file) != (size_t)size) {
+    perror(path);
+    exit(1);
+  }
+  fclose(file);
+  *length = (size_t)size;
+  return data;
+}
+
+static double now_seconds(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static int compare_doubles(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+static void check(int status, const char *what) {
+  if (status != 0) {
+    fprintf(stderr, "bench_annotations: %s: %s\n", what, whosaid_strerror(status));
+    exit(1);
+  }
+}
+
+/* A speaker named on every direct quote of TEXT. */
+static whosaid_annotations *annotate_all(const whosaid_model *model, const char *text,
+                                         size_t length) {
+  whosaid_annotations *set = NULL;
+  whosaid_doc *doc = NULL;
+  check(whosaid_annotations_new(&set), "new set");
+  check(whosaid_analyze_annotated(model, text, length, set, &doc), "analyze");
+  whosaid_annotation_change change = {"A Person", NULL, -1};
+  for (size_t q = 0; q < whosaid_doc_quote_count(doc); q++) {
+    whosaid_quote quote;
+    whosaid_doc_quote(doc, q, &quote);
+    if (!(quote.flags & WHOSAID_QUOTE_DIRECT)) continue;
+    check(whosaid_annotations_edit(set, doc, text, length, quote.range.start_byte,
+                                   quote.range.end_byte, &change, NULL),
+          "edit");
+  }
+  whosaid_doc_free(doc);
+  return set;
+}
+
+/* Median seconds of one analysis of TEXT with SET (or NULL); *ATTACHED
+ * gets how many annotations found their place. */
+static double time_analysis(const whosaid_model *model, const char *text, size_t length,
+                            const whosaid_annotations *set, int runs, size_t *attached) {
+  double *times = malloc((size_t)runs * sizeof(*times));
+  for (int r = 0; r < runs; r++) {
+    whosaid_doc *doc = NULL;
+    double start = now_seconds();
+    check(whosaid_analyze_annotated(model, text, length, set, &doc), "analyze");
+    times[r] = now_seconds() - start;
+    *attached = 0;
+    for (size_t i = 0; i < whosaid_doc_annotation_count(doc); i++) {
+      whosaid_annotation_place place;
+      whosaid_doc_annotation(doc, i, &place);
+      *attached += place.attached;
+    }
+    whosaid_doc_free(doc);
+  }
+  qsort(times, (size_t)runs, sizeof(*times), compare_doubles);
+  double median = times[runs / 2];
+  free(times);
+  return median;
+}
+
+static void time_files(const whosaid_annotations *set, int runs) {
+  char path[] = "/tmp/bench-annotations-XXXXXX";
+  int fd = mkstemp(path);
+  if (fd < 0) {
+    perror(path);
+    exit(1);
+  }
+  close(fd);
+  double *writes = malloc((size_t)runs * sizeof(*writes));
+  double *reads = malloc((size_t)runs * sizeof(*reads));
+  for (int r = 0; r < runs; r++) {
+    whosaid_error err;
+    double start = now_seconds();
+    check(whosaid_annotations_write(set, path, &err), err.message);
+    writes[r] = now_seconds() - start;
+    whosaid_annotations *read = NULL;
+    start = now_seconds();
+    check(whosaid_annotations_read(path, &read, &err), err.message);
+    reads[r] = now_seconds() - start;
+    whosaid_annotations_free(read);
+  }
+  char *json = NULL;
+  size_t bytes = 0;
+  check(whosaid_annotations_format(set, &json, &bytes), "format");
+  qsort(writes, (size_t)runs, sizeof(*writes), compare_doubles);
+  qsort(reads, (size_t)runs, sizeof(*reads), compare_doubles);
+  printf("sidecar: %zu bytes; write (atomic, fsync) %.2f ms, read %.2f ms\n", bytes,
+         writes[runs / 2] * 1e3, reads[runs / 2] * 1e3);
+  whosaid_free(json);
+  free(writes);
+  free(reads);
+  unlink(path);
+}
+
+int main(int argc, char **argv) {
+  const char *model_dir = "models", *file = NULL;
+  int runs = 7;
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--model") == 0 && i + 1 < argc) {
+      model_dir = argv[++i];
+    } else if (strcmp(argv[i], "--runs") == 0 && i + 1 < argc) {
+      runs = atoi(argv[++i]);
+    } else {
+      file = argv[i];
+    }
+  }
+  if (file == NULL || runs < 1) {
+    fprintf(stderr, "usage: bench_annotations [--model DIR] [--runs N] FILE\n");
+    return 2;
+  }
+  whosaid_model *model = NULL;
+  whosaid_error err;
+  check(whosaid_model_load(model_dir, &model, &err), err.message);
+  size_t length = 0;
+  char *text = read_file(file, &length);
+  whosaid_annotations *set = annotate_all(model, text, length);
+  size_t count = whosaid_annotations_count(set), attached = 0;
+
+  double plain = time_analysis(model, text, length, NULL, runs, &attached);
+  double with = time_analysis(model, text, length, set, runs, &attached);
+  printf("%s: %zu bytes, %zu annotations (one on each direct quote)\n", file, length, count);
+  printf("analysis without them %.2f ms, with them %.2f ms (+%.1f%%); %zu of %zu attached\n",
+         plain * 1e3, with * 1e3, 100.0 * (with - plain) / plain, attached, count);
+
+  static const char above[] = "A paragraph inserted above everything.\n\n";
+  char *moved = malloc(length + sizeof(above));
+  memcpy(moved, above, sizeof(above) - 1);
+  memcpy(moved + sizeof(above) - 1, text, length);
+  double shifted = time_analysis(model, moved, length + sizeof(above) - 1, set, runs, &attached);
+  printf("after an edit above them all: %.2f ms; %zu of %zu attached\n", shifted * 1e3, attached,
+         count);
+  time_files(set, runs);
+
+  free(moved);
+  free(text);
+  whosaid_annotations_free(set);
+  whosaid_model_free(model);
+  return 0;
+}
