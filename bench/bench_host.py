@@ -20,8 +20,10 @@ Needs Debian's python3-msgpack (run it with /usr/bin/python3).
 
 import argparse
 import os
+import shutil
 import statistics
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -62,6 +64,36 @@ def neovim_poll(program):
         return result.stdout.decode().strip() or result.stderr.decode().strip()
     finally:
         os.unlink(script.name)
+
+
+def annotation_latency(host_support, lines, runs):
+    """Medians of an annotate request (it analyses the buffer again and waits
+    for the highlights) and of annotations_save, on LINES."""
+    rows = [i for i, line in enumerate(lines) if '\u201c' in line]
+    annotate, save = [], []
+    host = host_support.Host()
+    directory = tempfile.mkdtemp(prefix='whosaid-bench-')
+    try:
+        host.attach_lines(1, lines)
+        for run in range(runs):
+            row = rows[run % len(rows)]
+            column = len(lines[row].split('\u201c')[0].encode()) + 4
+            start = time.perf_counter()
+            error, _, _ = host.call_serving('annotate', 1, [row, column],
+                                            {'speaker': 'Speaker %d' % run})
+            annotate.append(time.perf_counter() - start)
+            if error is not None:
+                raise SystemExit('annotate failed: %r' % (error,))
+            start = time.perf_counter()
+            error, _, _ = host.call_serving('annotations_save', 1,
+                                            os.path.join(directory, 'a.whosaid.json'), False)
+            save.append(time.perf_counter() - start)
+            if error is not None:
+                raise SystemExit('annotations_save failed: %r' % (error,))
+    finally:
+        host.kill()
+        shutil.rmtree(directory, ignore_errors=True)
+    return statistics.median(annotate), statistics.median(save)
 
 
 def main():
@@ -132,6 +164,11 @@ def main():
     print('20 KB article, one-character edit to highlight call:')
     print('  with the 30 ms debounce:  %7.2f ms' % (1e3 * edit_latency(30)))
     print('  host work (debounce 1 ms): %6.2f ms' % (1e3 * edit_latency(1)))
+
+    print('20 KB article, corrections (a speaker named on the quote under a position):')
+    annotate_times, save_times = annotation_latency(host_support, article_20k, args.runs)
+    print('  annotate, answered after the highlight call: %6.2f ms' % (1e3 * annotate_times))
+    print('  annotations_save (atomic, fsync):            %6.2f ms' % (1e3 * save_times))
 
     host = host_support.Host()
     try:
