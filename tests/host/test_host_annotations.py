@@ -306,17 +306,33 @@ class Sidecars(AnnotationTestCase):
         self.assertIn('Heiko Maas', json.dumps(json.loads(self.read_bytes(path))))
         self.assertTrue(self.ok('annotations_save', 1, path, False)['written'])  # ours again
 
+    def unprivileged_host(self):
+        """A host that a read-only directory stops: as root (CI), one running as
+        the user nobody, who owns the test's directory."""
+        if os.geteuid() != 0:
+            return self.host
+        import pwd
+        nobody = pwd.getpwnam('nobody')
+        os.chown(self.directory, nobody.pw_uid, nobody.pw_gid)
+
+        def drop_privileges():
+            os.setgroups([])
+            os.setgid(nobody.pw_gid)
+            os.setuid(nobody.pw_uid)
+
+        return self.start(preexec_fn=drop_privileges)
+
     def test_a_read_only_directory_leaves_the_previous_file(self):
+        host = self.unprivileged_host()
         path = self.path('article.whosaid.json')
-        self.annotate_two()
-        self.ok('annotations_save', 1, path, False)
+        self.annotate_two(host)
+        self.ok('annotations_save', 1, path, False, host=host)
         previous = self.read_bytes(path)
-        self.ok('annotate', 1, HOPE, {'note': 'one more'})
+        self.ok('annotate', 1, HOPE, {'note': 'one more'}, host=host)
         os.chmod(self.directory, 0o555)
         self.addCleanup(os.chmod, self.directory, 0o755)
-        if os.access(self.directory, os.W_OK):
-            self.skipTest('this user (root?) may write into a read-only directory')
-        error, _ = self.call('annotations_save', 1, path, False)
+        error, _ = self.call('annotations_save', 1, path, False, host=host)
+        self.assertIsNotNone(error, 'the save went through a read-only directory')
         self.assertIn('Permission denied', error[1])
         self.assertIn('the previous file is unchanged', error[1])
         self.assertEqual(self.read_bytes(path), previous)
