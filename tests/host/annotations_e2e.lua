@@ -72,6 +72,17 @@ function phases.assign()
   results.after = quotes()
   results.info = at('(There is) a risk', 5, 'WhoSaid info')
   results.virtual = virtual_texts()
+  -- Navigation follows the correction: to Maas from the quote, to the
+  -- quote among Maas's, and Maas among the speakers.
+  at('(There is) a risk', 5, 'WhoSaid speaker')
+  results.speaker_jump = vim.fn.getline('.'):sub(vim.fn.col('.'))
+  vim.fn.cursor(1, 1)
+  run('WhoSaid quote next Heiko Maas')
+  results.maas_next = vim.fn.getline('.'):sub(vim.fn.col('.'))
+  results.speakers = {}
+  for _, speaker in ipairs(vim.fn['whosaid#host#request']('speakers', vim.fn.bufnr())) do
+    table.insert(results.speakers, speaker.name)
+  end
   results.complete_sub = vim.fn.getcompletion('WhoSaid as', 'cmdline')
   results.complete_names = vim.fn.getcompletion('WhoSaid assign ', 'cmdline')
   results.complete_heiko = vim.fn.getcompletion('WhoSaid assign Heiko\\ M', 'cmdline')

@@ -136,6 +136,13 @@ class Annotations(unittest.TestCase):
         self.assertIn('Heiko Maas', self.assign['assign_output'])
         self.assertIn('Heiko Maas (corrected by a person)', self.assign['info'])
 
+    def test_navigation_follows_the_correction(self):
+        self.assertTrue(self.assign['speaker_jump'].startswith(('Heiko Maas', 'Maas')),
+                        self.assign['speaker_jump'])
+        self.assertTrue(self.assign['maas_next'].startswith('\u201c(There is) a risk'),
+                        self.assign['maas_next'])
+        self.assertIn('Heiko Maas', self.assign['speakers'])
+
     def test_the_correction_is_drawn(self):
         self.assertIn(['✎ Heiko Maas', 'WhoSaidCorrection'], self.assign['virtual'])
 
