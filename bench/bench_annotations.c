@@ -8,8 +8,13 @@
  * RUNS (default 7): analysing FILE without the set and with it (every
  * annotation found again by its words), the same after a paragraph is
  * inserted at the top (every anchor has moved), writing the sidecar
- * (atomically, with fsync) and reading it back.
+ * (atomically, with fsync) and reading it back. Then counts how many
+ * annotations land on their own quote after the text is reflowed to 60
+ * columns, and after one letter of a word inside every quote is changed
+ * (both edits keep every offset, so "their own quote" is the one that
+ * starts where it did).
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,6 +137,67 @@ static void time_files(const whosaid_annotations *set, int runs) {
   unlink(path);
 }
 
+/* Break the lines of COPY anew at about 60 columns: spaces become line
+ * breaks and line breaks inside paragraphs spaces. */
+static void reflow(char *copy, size_t length, const whosaid_doc *doc) {
+  (void)doc;
+  size_t column = 0;
+  for (size_t i = 0; i < length; i++) {
+    bool paragraph_end = copy[i] == '\n' && ((i + 1 < length && copy[i + 1] == '\n') ||
+                                             (i > 0 && copy[i - 1] == '\n'));
+    if (copy[i] == '\n' && !paragraph_end) copy[i] = ' ';
+    if (copy[i] == ' ' && column >= 60) {
+      copy[i] = '\n';
+      column = 0;
+    } else {
+      column = copy[i] == '\n' ? 0 : column + 1;
+    }
+  }
+}
+
+/* In every direct quote, the first ASCII letter of its third word made
+ * another letter. */
+static void reword(char *copy, size_t length, const whosaid_doc *doc) {
+  for (size_t q = 0; q < whosaid_doc_quote_count(doc); q++) {
+    whosaid_quote quote;
+    whosaid_doc_quote(doc, q, &quote);
+    if (!(quote.flags & WHOSAID_QUOTE_DIRECT)) continue;
+    int spaces = 0;
+    for (size_t i = quote.range.start_byte; i < quote.range.end_byte && i < length; i++) {
+      spaces += copy[i] == ' ';
+      if (spaces == 2 && copy[i] >= 'a' && copy[i] < 'z') {
+        copy[i]++;
+        break;
+      }
+    }
+  }
+}
+
+/* How many annotations land on the quote they were made on (the one that
+ * starts at the same byte) after EDIT changed TEXT in place. */
+static void count_faithful(const whosaid_model *model, const char *text, size_t length,
+                           const whosaid_annotations *set, const char *what,
+                           void (*edit)(char *, size_t, const whosaid_doc *)) {
+  whosaid_doc *before = NULL, *after = NULL;
+  check(whosaid_analyze_annotated(model, text, length, set, &before), "analyze");
+  char *copy = malloc(length + 1);
+  memcpy(copy, text, length);
+  edit(copy, length, before);
+  check(whosaid_analyze_annotated(model, copy, length, set, &after), "analyze");
+  size_t same = 0, orphans = 0, count = whosaid_doc_annotation_count(after);
+  for (size_t i = 0; i < count; i++) {
+    whosaid_annotation_place was, now;
+    whosaid_doc_annotation(before, i, &was);
+    whosaid_doc_annotation(after, i, &now);
+    orphans += !now.attached;
+    same += now.attached && was.attached && now.range.start_byte == was.range.start_byte;
+  }
+  printf("%s: %zu of %zu on their own quote, %zu orphans\n", what, same, count, orphans);
+  whosaid_doc_free(before);
+  whosaid_doc_free(after);
+  free(copy);
+}
+
 int main(int argc, char **argv) {
   const char *model_dir = "models", *file = NULL;
   int runs = 7;
@@ -170,6 +236,8 @@ int main(int argc, char **argv) {
   printf("after an edit above them all: %.2f ms; %zu of %zu attached\n", shifted * 1e3, attached,
          count);
   time_files(set, runs);
+  count_faithful(model, text, length, set, "reflowed to 60 columns", reflow);
+  count_faithful(model, text, length, set, "a letter changed in every quote", reword);
 
   free(moved);
   free(text);

@@ -428,9 +428,11 @@ WHOSAID_API int whosaid_doc_speaker(const whosaid_doc *doc, size_t index, whosai
  * numbers; punctuation, quotation marks and line breaks ignored), so an
  * annotation re-attaches after the article is edited above it, reflowed, or
  * reopened: to the nearest exact occurrence, else to the quoted span whose
- * words are most alike (at least 3 in 4 of them shared). One that finds no
- * place is an orphan: it stays in the set, with its last anchor, and is
- * never dropped.
+ * words are most alike (at least 3 in 4 of them shared; only for anchors of
+ * 4 words or more). A speaker or a NOT_QUOTE verdict attaches to direct
+ * quotes only (whosaid_annotations_edit gives a speaker named on any other
+ * span the QUOTE verdict). One that finds no place is an orphan: it stays
+ * in the set, with its last anchor, and is never dropped.
  *
  * A set is saved as a versioned JSON file, the sidecar (see "whosaid-sidecar"
  * in doc/whosaid.txt); fields a newer version adds are kept on rewrite.

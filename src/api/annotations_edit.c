@@ -53,6 +53,15 @@ static int apply_change(annotate_entry *e, const whosaid_annotation_change *chan
   return status;
 }
 
+/* Whether [START, END) is a quoted span of DOC that it counts as direct. */
+static bool is_direct_quote(const whosaid_doc *doc, uint32_t start, uint32_t end) {
+  for (size_t q = 0; q < doc->quotes.len; q++) {
+    const quote_span *span = &doc->quotes.items[q];
+    if (span->start == start && span->end == end) return (span->flags & WHOSAID_QUOTE_DIRECT) != 0;
+  }
+  return false;
+}
+
 static bool says_nothing(const annotate_entry *e) {
   return e->speaker == NULL && e->note == NULL && e->verdict == WHOSAID_VERDICT_NONE;
 }
@@ -75,8 +84,14 @@ int whosaid_annotations_edit(whosaid_annotations *set, const whosaid_doc *doc, c
     index = (ptrdiff_t)set->entries.len - 1;
   }
   annotate_entry *e = &set->entries.items[index];
+  bool was_direct = is_direct_quote(doc, start, end) && e->verdict != WHOSAID_VERDICT_QUOTE;
   int status = anchor_at(e, doc, text, start, end);
   if (status == 0) status = apply_change(e, change);
+  /* Naming the speaker of words the engine does not count as a quote says
+   * that they are one. */
+  if (status == 0 && e->speaker != NULL && !was_direct && e->verdict == WHOSAID_VERDICT_NONE) {
+    e->verdict = WHOSAID_VERDICT_QUOTE;
+  }
   if (status == 0 && says_nothing(e)) {
     annotate_remove(set, (size_t)index);
     return 0;

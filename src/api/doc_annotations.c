@@ -21,6 +21,11 @@
  * an annotation whose exact words are nowhere: 3 in 4 shared. */
 #define MIN_SIMILARITY 0.75
 
+/* Nor do the words of shorter annotations: "I love you," with one letter
+ * changed is as like "You know, I love Larry," as it is like itself, and a
+ * correction on the wrong quote is worse than an orphan. */
+#define MIN_SIMILAR_WORDS 4
+
 typedef struct {
   uint64_t hash;
   uint32_t token;
@@ -194,9 +199,21 @@ static uint64_t distance(uint32_t a, uint32_t b) {
   return a > b ? (uint64_t)a - b : (uint64_t)b - a;
 }
 
-/* Where the exact words are, nearest to START, on a span no other
- * annotation has taken. A person's quote may land where no quoted span
- * is; any other annotation needs one. */
+/* Whether quoted span Q may take annotation E. A speaker and a "not a
+ * quote" are said of direct quotes (whosaid_annotations_edit makes a
+ * speaker on any other span a quote by verdict as well), so they look among
+ * direct quotes alone: the same words in a headline or a scare quote are
+ * not theirs. Notes and quotes by verdict may be on any span. */
+static bool may_take(const placer *p, const annotate_entry *e, int32_t q) {
+  if (p->claimed.items[q]) return false;
+  bool about_a_quote = e->verdict == WHOSAID_VERDICT_NOT_QUOTE ||
+                       (e->verdict == WHOSAID_VERDICT_NONE && e->speaker != NULL);
+  return !about_a_quote || (p->doc->quotes.items[q].flags & WHOSAID_QUOTE_DIRECT);
+}
+
+/* Where the exact words are, nearest to START, on a span that may take
+ * them. A person's quote may land where no quoted span is; any other
+ * annotation needs one. */
 static bool find_exact(const placer *p, const annotate_entry *e, candidate *out) {
   bool found = false;
   size_t m = p->wanted.len, k = rarest_wanted(p);
@@ -205,7 +222,7 @@ static bool find_exact(const placer *p, const annotate_entry *e, candidate *out)
     if (at < k || at - k + m > p->words.len || !words_match(p, at - k)) continue;
     candidate c = span_of_words(p, at - k, m);
     c.quote = quote_over(p, c.start, c.end);
-    if (c.quote >= 0 && p->claimed.items[c.quote]) continue;
+    if (c.quote >= 0 && !may_take(p, e, c.quote)) continue;
     if (c.quote < 0 && e->verdict != WHOSAID_VERDICT_QUOTE) continue;
     if (found && distance(c.start, e->start) >= distance(out->start, e->start)) continue;
     *out = c;
@@ -236,8 +253,9 @@ static double similarity_to(placer *p, const quote_span *span) {
 static int find_similar(placer *p, const annotate_entry *e, candidate *out) {
   double best = MIN_SIMILARITY;
   out->quote = -1;
+  if (p->wanted.len < MIN_SIMILAR_WORDS) return 0;
   for (size_t q = 0; q < p->doc->quotes.len; q++) {
-    if (p->claimed.items[q]) continue;
+    if (!may_take(p, e, (int32_t)q)) continue;
     const quote_span *span = &p->doc->quotes.items[q];
     double alike = similarity_to(p, span);
     if (alike == -2) return WHOSAID_ENOMEM;
@@ -267,7 +285,7 @@ static int place_one(placer *p, const annotate_entry *e, api_place *out) {
   *out = (api_place){e->id, false, 0, 0, -1};
   int status = annotate_fingerprint(e->text, strlen(e->text), &p->wanted, &p->edges);
   if (status != 0 || p->wanted.len == 0) return status;
-  candidate c;
+  candidate c = {0, 0, -1, 0, 0};
   if (!find_exact(p, e, &c)) {
     status = find_similar(p, e, &c);
     if (status != 0 || c.quote < 0) return status;
@@ -337,14 +355,10 @@ static int sort_spans(whosaid_doc *doc) {
 
 /* Verdicts *****************************************************************/
 
-/* A person's verdict; naming a speaker says it is a quote as well. */
 static void apply_verdict(quote_span *span, const annotate_entry *e) {
-  bool quote = e->verdict == WHOSAID_VERDICT_QUOTE ||
-               (e->verdict == WHOSAID_VERDICT_NONE && e->speaker != NULL &&
-                !(span->flags & WHOSAID_QUOTE_DIRECT));
   if (e->verdict == WHOSAID_VERDICT_NOT_QUOTE) {
     span->flags &= ~(uint32_t)WHOSAID_QUOTE_DIRECT;
-  } else if (quote) {
+  } else if (e->verdict == WHOSAID_VERDICT_QUOTE) {
     span->flags |= WHOSAID_QUOTE_DIRECT;
   } else {
     return;

@@ -356,6 +356,20 @@ TEST(two_identical_quotes_keep_their_own_annotations) {
   whosaid_annotations_free(set);
 }
 
+TEST(a_speaker_is_not_moved_to_the_same_words_in_a_headline) {
+  const char *before = "'Nothing Will Change Here Soon'\n\n" OPEN "Nothing will change here soon,"
+                       CLOSE " Smith said.\n";
+  const char *after = "'Nothing Will Change Here Soon'\n\n" OPEN "Nothing will chnage here soon,"
+                      CLOSE " Smith said.\n";
+  whosaid_annotations *set = parse(sidecar(OPEN "Nothing will change here soon," CLOSE, 33,
+                                           ", \"speaker\": \"Jones\""));
+  ASSERT(lands_on(before, set, "Nothing will change"));
+  /* The exact words are only in the headline, which is no direct quote:
+   * the annotation stays with its own quote, found by the words it shares. */
+  ASSERT(lands_on(after, set, "Nothing will chnage"));
+  whosaid_annotations_free(set);
+}
+
 TEST(unrelated_quotes_are_not_taken) {
   whosaid_annotations *set = parse(sidecar(OPEN "Nothing like any quote in the article at all."
                                            CLOSE, 83, ", \"speaker\": \"X\""));
@@ -402,6 +416,19 @@ TEST(edits_the_annotation_on_a_span) {
   ASSERT_OK(whosaid_annotations_edit(set, doc, article, length, start, end, &change, &again));
   ASSERT_EQ(again, 0);
   ASSERT_EQ(whosaid_annotations_count(set), 0);
+  /* A speaker named on a scare quote makes it a quote by verdict as well. */
+  whosaid_doc_free(doc);
+  doc = analyze(article, set);
+  const char *door = strstr(article, OPEN "back door");
+  uint32_t door_start = (uint32_t)(door - article), door_end = door_start + 15;
+  change = (whosaid_annotation_change){"Critics", NULL, -1};
+  ASSERT_OK(whosaid_annotations_edit(set, doc, article, length, door_start, door_end, &change,
+                                     NULL));
+  whosaid_annotations_get(set, 0, &a);
+  ASSERT_EQ(a.verdict, WHOSAID_VERDICT_QUOTE);
+  whosaid_doc_free(doc);
+  doc = analyze(article, set);
+  ASSERT_STR_EQ(speaker_of(doc, direct_quote(doc, article, "back door")), "Critics");
   change = (whosaid_annotation_change){NULL, NULL, 7};
   ASSERT_EQ(whosaid_annotations_edit(set, doc, article, length, start, end, &change, NULL),
             WHOSAID_EINVAL);
@@ -563,6 +590,7 @@ int main(void) {
   RUN(a_person_says_what_is_a_quote);
   RUN(follows_its_quote_through_edits_and_reflowing);
   RUN(two_identical_quotes_keep_their_own_annotations);
+  RUN(a_speaker_is_not_moved_to_the_same_words_in_a_headline);
   RUN(unrelated_quotes_are_not_taken);
   RUN(edits_the_annotation_on_a_span);
   RUN(reanchors_to_where_the_words_are_now);
