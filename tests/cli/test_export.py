@@ -181,9 +181,30 @@ class ExportWithCorrections(ExportCase):
             quotes.append(quote)
         return quotes
 
+    def assert_valid_format(self, document):
+        """DOCUMENT follows ../shared/FORMAT.md: typed spans whose text is the
+        bytes at their offsets."""
+        def check_span(span):
+            self.assertIsInstance(span['start'], int)
+            self.assertIsInstance(span['end'], int)
+            self.assertLessEqual(0, span['start'])
+            self.assertLess(span['start'], span['end'])
+            self.assertEqual(self.raw[span['start']:span['end']].decode('utf-8'), span['text'])
+        self.assertIsInstance(document['doc'], str)
+        for entity in document['entities']:
+            check_span(entity)
+            self.assertIn(entity['type'], ('PER', 'ORG', 'LOC', 'MISC'))
+        for quote in document['quotes']:
+            check_span(quote)
+            if quote['speaker_mention'] is not None:
+                check_span(quote['speaker_mention'])
+            self.assertIsInstance(quote['speaker'], (str, type(None)))
+            self.assertIsInstance(quote['corrected'], bool)
+
     def test_json_export_applies_the_corrections_and_lists_the_orphan(self):
         data, stderr = self.export('json', '--annotations', self.sidecar)
         exported = json.loads(data)
+        self.assert_valid_format(exported)
         self.assertEqual(exported['doc'], self.document['doc'])
         self.assertEqual(exported['entities'], self.document['entities'])
         self.assertEqual(exported['quotes'], self.corrected_quotes())
