@@ -18,6 +18,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "bench.h"
 #include "whosaid.h"
 
 typedef struct {
@@ -27,32 +28,8 @@ typedef struct {
 
 static text read_file(const char *path) {
   text t = {NULL, 0};
-  FILE *file = fopen(path, "rb");
-  if (file == NULL || fseek(file, 0, SEEK_END) != 0) {
-    perror(path);
-    exit(1);
-  }
-  long size = ftell(file);
-  rewind(file);
-  t.data = malloc((size_t)size + 1);
-  if (t.data == NULL || fread(t.data, 1, (size_t)size, file) != (size_t)size) {
-    perror(path);
-    exit(1);
-  }
-  t.length = (size_t)size;
-  fclose(file);
+  t.data = read_whole_file(path, &t.length);
   return t;
-}
-
-static double now_seconds(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static int compare_doubles(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
 }
 
 /* Seconds to analyse the texts round-robin until BYTES bytes are done. */

@@ -21,36 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "whosaid.h"
-
-static char *read_file(const char *path, size_t *length) {
-  FILE *file = fopen(path, "rb");
-  if (file == NULL || fseek(file, 0, SEEK_END) != 0) {
-    perror(path);
-    exit(1);
-  }
-  long size = ftell(file);
-  rewind(file);
-  char *data = malloc((size_t)size + 1);
-  if (data == NULL || fread(data, 1, (size_t)size, file) != (size_t)size) {
-    perror(path);
-    exit(1);
-  }
-  fclose(file);
-  *length = (size_t)size;
-  return data;
-}
-
-static double now_seconds(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static int compare_doubles(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
 
 static void check(int status, const char *what) {
   if (status != 0) {
@@ -218,7 +190,7 @@ int main(int argc, char **argv) {
   whosaid_error err;
   check(whosaid_model_load(model_dir, &model, &err), err.message);
   size_t length = 0;
-  char *text = read_file(file, &length);
+  char *text = read_whole_file(file, &length);
   whosaid_annotations *set = annotate_all(model, text, length);
   size_t count = whosaid_annotations_count(set), attached = 0;
 

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench.h"
 #include "ner/gazetteer.h"
 #include "text/text.h"
 
@@ -50,17 +51,6 @@ static void append_file(buffer *b, const char *path) {
   while ((n = fread(chunk, 1, sizeof(chunk), file)) > 0) append(b, chunk, n);
   fclose(file);
   append(b, "\n\n", 2);
-}
-
-static double now_seconds(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static int compare_doubles(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
 }
 
 /* Sort the RUNS times and report the best and the median. */
