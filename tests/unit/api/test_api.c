@@ -278,6 +278,79 @@ TEST(every_failed_allocation_is_reported_and_leaks_nothing) {
   whosaid_set_allocator(NULL);
 }
 
+static char *read_example(size_t *length) {
+  FILE *file = fopen(WHOSAID_SOURCE_DIR "/examples/pompeo-huawei.txt", "rb");
+  if (file == NULL) return NULL;
+  static char data[1 << 16];
+  *length = fread(data, 1, sizeof(data), file);
+  fclose(file);
+  return data;
+}
+
+/* What an analysis found, to compare one with another. */
+typedef struct {
+  size_t tokens, quotes, entities, speakers;
+  char first_speaker[64];
+} analysis_summary;
+
+static analysis_summary summarize(const whosaid_doc *doc) {
+  analysis_summary s = {whosaid_doc_token_count(doc), whosaid_doc_quote_count(doc),
+                        whosaid_doc_entity_count(doc), whosaid_doc_speaker_count(doc), ""};
+  whosaid_speaker speaker;
+  if (whosaid_doc_speaker(doc, 0, &speaker) == 0) {
+    snprintf(s.first_speaker, sizeof(s.first_speaker), "%s", speaker.name);
+  }
+  return s;
+}
+
+/* The example article (the seed article of the project) with the whole
+ * model: every allocation of its analysis fails in turn. Each failure is
+ * WHOSAID_ENOMEM with nothing leaked, and the model analyses the article
+ * just as well right after. */
+TEST(the_example_article_survives_every_failed_allocation) {
+  size_t length = 0;
+  const char *text = read_example(&length);
+  ASSERT_NOT_NULL(text);
+  whosaid_model *model = load_model();
+  whosaid_doc *doc = NULL;
+  ASSERT_OK(whosaid_analyze(model, text, length, &doc));
+  analysis_summary expected = summarize(doc);
+  whosaid_doc_free(doc);
+  ASSERT(expected.speakers >= 3);
+  whosaid_set_allocator(&counting);
+  size_t failures = 0;
+  for (size_t n = 1;; n++) {
+    live_blocks = 0;
+    fail_allocation(n);
+    doc = NULL;
+    int status = whosaid_analyze(model, text, length, &doc);
+    fail_allocation(0);
+    if (status == 0) {
+      whosaid_doc_free(doc);
+      break;
+    }
+    failures++;
+    if (status != WHOSAID_ENOMEM || doc != NULL || live_blocks != 0) {
+      whosaid_set_allocator(NULL);
+      TEST_FAIL_("allocation %zu of the analysis failed: status %d, %ld blocks left", n,
+                 status, live_blocks);
+    }
+    ASSERT_OK(whosaid_analyze(model, text, length, &doc));
+    analysis_summary again = summarize(doc);
+    whosaid_doc_free(doc);
+    if (again.tokens != expected.tokens || again.quotes != expected.quotes ||
+        again.entities != expected.entities || again.speakers != expected.speakers ||
+        strcmp(again.first_speaker, expected.first_speaker) != 0) {
+      whosaid_set_allocator(NULL);
+      TEST_FAIL_("after allocation %zu failed, the analysis differs", n);
+    }
+  }
+  whosaid_set_allocator(NULL);
+  fprintf(stderr, "  (%zu allocations failed in turn)\n", failures);
+  ASSERT(failures > 30);
+  whosaid_model_free(model);
+}
+
 int main(void) {
   RUN(reports_its_version);
   RUN(names_every_status);
@@ -288,6 +361,7 @@ int main(void) {
   RUN(finds_the_article_structure);
   RUN(gives_positions_in_lines_and_byte_columns);
   RUN(keeps_direct_quotes_and_explains_the_rest);
+  RUN(the_example_article_survives_every_failed_allocation);
   RUN(finds_entities_with_the_shipped_tagger);
   RUN(nul_bytes_and_invalid_utf8_keep_offsets);
   RUN(every_failed_allocation_is_reported_and_leaks_nothing);
