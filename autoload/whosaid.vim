@@ -15,18 +15,31 @@ function! s:error(message) abort
   echohl None
 endfunction
 
+" Nothing after the host failed in this command: that was said already
+" (autoload/whosaid/host.vim), and "no quote" would hide it.
 function! s:info(message) abort
-  echo a:message
+  if !whosaid#host#failed()
+    echo a:message
+  endif
+endfunction
+
+" The error in EXCEPTION, unless it is the host's failure, said already.
+function! s:exception_error(exception) abort
+  if whosaid#host#reported(a:exception)
+    return
+  elseif a:exception =~# '^Vim\%((\a\+)\)\=:E475\|^Vim\%((\a\+)\)\=:E5555\|whosaid:'
+    call s:error(substitute(a:exception, '^Vim\%((\a\+)\)\=:E\d\+: ', '', ''))
+  else
+    call s:error('whosaid: ' . a:exception)
+  endif
 endfunction
 
 " The host's answer, or v:null after an error message.
 function! s:request(method, ...) abort
   try
     return call('whosaid#host#request', [a:method] + a:000)
-  catch /^Vim\%((\a\+)\)\=:E475\|^Vim\%((\a\+)\)\=:E5555\|whosaid:/
-    call s:error(substitute(v:exception, '^Vim\%((\a\+)\)\=:E\d\+: ', '', ''))
   catch
-    call s:error('whosaid: ' . v:exception)
+    call s:exception_error(v:exception)
   endtry
   return v:null
 endfunction
@@ -73,7 +86,9 @@ function! s:enable(buf) abort
     call whosaid#annotations#load(a:buf)
     call whosaid#host#request('analyze', a:buf)  " returns once highlights are in place
   catch
-    call s:error(substitute(v:exception, '^Vim\%((\a\+)\)\=:E\d\+: ', '', ''))
+    if !whosaid#host#reported(v:exception)
+      call s:error(substitute(v:exception, '^Vim\%((\a\+)\)\=:E\d\+: ', '', ''))
+    endif
     return 0
   endtry
   call setbufvar(a:buf, 'whosaid_enabled', 1)
@@ -84,7 +99,7 @@ function! s:disable(buf) abort
   try
     call whosaid#host#detach(a:buf)
   catch
-    call s:error(v:exception)
+    call s:exception_error(v:exception)
   endtry
   call setbufvar(a:buf, 'whosaid_enabled', 0)
 endfunction
@@ -307,7 +322,8 @@ function! s:info_here() abort
   if get(annotation, 'verdict', '') ==# 'not_quote'
     return s:info('whosaid: not a quote (corrected by a person)' . note)
   endif
-  for entity in s:request('entities', buf)
+  let entities = s:request('entities', buf)
+  for entity in entities is v:null ? [] : entities
     if s:inside(entity.range, cursor)
       return s:info(printf('whosaid: %s %s', entity.type, entity.text))
     endif
@@ -329,6 +345,7 @@ endfunction
 
 " ARGS, COUNT, then optionally BANG and RANGE ([<range>, <line1>, <line2>]).
 function! whosaid#command(args, count, ...) abort
+  call whosaid#host#next_command()
   let words = s:words(a:args)
   let [command, rest] = [get(words, 0, ''), words[1:]]
   let buf = bufnr('%')

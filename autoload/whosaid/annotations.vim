@@ -19,8 +19,12 @@ function! s:error(message) abort
   echohl None
 endfunction
 
+" Nothing after the host failed in this command: that was said already
+" (autoload/whosaid/host.vim).
 function! s:info(message) abort
-  echo a:message
+  if !whosaid#host#failed()
+    echo a:message
+  endif
 endfunction
 
 " The host's own words from a request's exception ("Vim(return):Error
@@ -37,7 +41,9 @@ function! s:request(method, ...) abort
   try
     return call('whosaid#host#request', [a:method] + a:000)
   catch
-    call s:error(s:message(v:exception))
+    if !whosaid#host#reported(v:exception)
+      call s:error(s:message(v:exception))
+    endif
   endtry
   return v:null
 endfunction
@@ -95,6 +101,10 @@ function! s:load(buf, source) abort
   try
     let answer = whosaid#host#request('annotations_load', a:buf, a:source)
   catch
+    if whosaid#host#reported(v:exception)
+      " The host failed, not the file: said already, and the set stays as it was.
+      return 0
+    endif
     let message = s:message(v:exception)
     if message !=# state.error
       call s:error(message)
