@@ -649,6 +649,14 @@ typedef struct {
   int output_fd;           /* msgpack-RPC out; nothing else is written there */
   unsigned debounce_ms;    /* wait for a pause in the typing; 0: 30 ms */
   size_t background_bytes; /* analyse larger buffers off the loop thread; 0: 64 KiB */
+  /* Limits (doc/host.md, "Limits"); 0 is the default. */
+  size_t max_message_bytes; /* a larger message from the editor is skipped (a request
+                               gets an error); its bytes count with 24 per object in
+                               it, its size decoded; 0: 64 MiB */
+  size_t max_buffer_bytes;  /* a larger buffer is not analysed and its highlights are
+                               cleared, the user told once, until it shrinks; 0: 16 MiB */
+  size_t max_marks;         /* highlights placed in a buffer, the first in text order;
+                               0: 100000 */
 } whosaid_host_options;
 
 /*

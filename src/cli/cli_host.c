@@ -3,6 +3,8 @@
  * loads the model as analyze does, then serves standard input and output
  * until the input ends.
  */
+#include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -10,23 +12,49 @@
 #include "cli/cli.h"
 
 void cli_print_host_help(FILE *stream) {
-  fputs("Usage: whosaid host [--model PATH] [--debounce MS]\n"
+  fputs("Usage: whosaid host [--model PATH] [--debounce MS] [--max-message SIZE]\n"
+        "                    [--max-buffer SIZE] [--max-marks N]\n"
         "\n"
         "Serve msgpack-RPC on standard input and output, as Neovim's job channel speaks\n"
         "it (jobstart([prog, 'host'], {'rpc': v:true})), until the input ends. Nothing\n"
         "but msgpack-RPC is written to standard output; messages go to standard error,\n"
         "or to $WHOSAID_LOG_FILE, at the level of $WHOSAID_LOG_LEVEL (error, warn,\n"
-        "info, debug). The methods are described in doc/host.md.\n"
+        "info, debug). The methods and the limits are described in doc/host.md.\n"
         "\n"
         "Options:\n"
-        "  --model PATH   the model directory (default: as for analyze)\n"
-        "  --debounce MS  wait this long after an edit before analysing (default 30)\n",
+        "  --model PATH        the model directory (default: as for analyze)\n"
+        "  --debounce MS       wait this long after an edit before analysing (default 30)\n"
+        "  --max-message SIZE  skip a larger message from the editor (a request gets an\n"
+        "                      error); each value in it counts 24 bytes more, its size\n"
+        "                      decoded (default 64M)\n"
+        "  --max-buffer SIZE   do not analyse a larger buffer: its highlights are cleared\n"
+        "                      and the user told once, until it is smaller (default 16M)\n"
+        "  --max-marks N       highlight at most the first N spans of a buffer, the user\n"
+        "                      told once when there are more (default 100000)\n"
+        "\n"
+        "A SIZE is in MiB, or with a unit: 512K, 8M, 1G.\n",
         stream);
+}
+
+/* A SIZE argument: MiB, or a number with K, M or G; 0 when it is none (or
+ * below 1 KiB, or over 1 TiB). */
+static size_t parse_size(const char *text) {
+  char *end;
+  errno = 0;
+  unsigned long long value = strtoull(text, &end, 10);
+  if (end == text || errno != 0 || text[0] == '-') return 0;
+  unsigned shift = 20;
+  if (*end == 'K' || *end == 'k') shift = 10, end++;
+  else if (*end == 'M' || *end == 'm') shift = 20, end++;
+  else if (*end == 'G' || *end == 'g') shift = 30, end++;
+  if (*end != '\0' || value == 0 || value > (1ull << 40) >> shift) return 0;
+  size_t bytes = (size_t)(value << shift);
+  return bytes >= 1024 ? bytes : 0;
 }
 
 int cli_host_main(const char *program_path, int argc, char **argv) {
   const char *model_path = NULL;
-  whosaid_host_options options = {STDIN_FILENO, STDOUT_FILENO, 0, 0};
+  whosaid_host_options options = {.input_fd = STDIN_FILENO, .output_fd = STDOUT_FILENO};
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--model") == 0 && i + 1 < argc) {
       model_path = argv[++i];
@@ -37,6 +65,22 @@ int cli_host_main(const char *program_path, int argc, char **argv) {
         return cli_usage_error("host: --debounce takes milliseconds from 1 to 10000");
       }
       options.debounce_ms = (unsigned)ms;
+    } else if ((strcmp(argv[i], "--max-message") == 0 || strcmp(argv[i], "--max-buffer") == 0) &&
+               i + 1 < argc) {
+      bool message = strcmp(argv[i], "--max-message") == 0;
+      size_t bytes = parse_size(argv[++i]);
+      if (bytes == 0) {
+        return cli_usage_error("host: %s takes a size from 1K to 1024G, such as 512K or 8M "
+                               "(a number alone is MiB)", argv[i - 1]);
+      }
+      *(message ? &options.max_message_bytes : &options.max_buffer_bytes) = bytes;
+    } else if (strcmp(argv[i], "--max-marks") == 0 && i + 1 < argc) {
+      char *end;
+      long n = strtol(argv[++i], &end, 10);
+      if (*end != '\0' || end == argv[i] || n < 1 || n > 10000000) {
+        return cli_usage_error("host: --max-marks takes a number from 1 to 10000000");
+      }
+      options.max_marks = (size_t)n;
     } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
       cli_print_host_help(stdout);
       return CLI_EXIT_OK;

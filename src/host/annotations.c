@@ -473,6 +473,7 @@ void host_annotations_load(host *h, const rpc_message *m) {
   if (replaced == 0 && source.path != NULL) remember_sidecar(b, source.path);
   free_source(&source);
   if (replaced == 0) replaced = host_buffer_reanalyse(b);
+  if (replaced == WHOSAID_ETOOBIG) replaced = 0; /* too large: loaded, not analysed */
   if (replaced != 0) {
     host_respond_error(h, m->id, "annotations_load: %s", whosaid_strerror(replaced));
   } else if (status != 0) { /* "FILE:LINE:COLUMN: what is wrong"; the corrections are gone */

@@ -12,7 +12,17 @@
  * still running with the old set is stale), and after each analysis the
  * set's anchors move to where it found their words, so that they follow
  * the article's edits.
+ *
+ * A buffer over max_buffer_bytes (or whose lines event was over the message
+ * limit) is "lost": the host drops its copy, clears its highlights and tells
+ * the user once. Its edits are ignored, but after a pause in them the host
+ * asks Neovim the buffer's size (nvim_buf_get_offset, O(1)), and reloads it
+ * whole (nvim_buf_get_lines) once it fits: analysis resumes. A buffer whose
+ * edit does not fit the copy is lost the same way until its reload comes.
+ * Messages from Neovim come in order, so the lines of a reload include every
+ * edit before them, and the edits ignored meanwhile are all among those.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "core/alloc.h"
@@ -50,6 +60,7 @@ int host_buffer_add(host *h, int64_t handle, host_buffer **out) {
 static void free_lines(host_buffer *b) {
   for (size_t i = 0; i < b->lines.len; i++) ws_free(b->lines.items[i].data);
   VEC_FREE(&b->lines);
+  b->bytes = 0;
 }
 
 static void free_buffer(host_buffer *b) {
@@ -117,12 +128,45 @@ static int copy_line(const msgpack_object *object, host_line *out) {
   return 0;
 }
 
+/* The bytes LINES take in the buffer, each with its newline (0 for a line
+ * that is no string: copy_line refuses it). */
+static uint64_t lines_bytes(const msgpack_object *lines) {
+  uint64_t total = 0;
+  for (uint32_t i = 0; i < lines->via.array.size; i++) {
+    const msgpack_object *line = &lines->via.array.ptr[i];
+    if (line->type == MSGPACK_OBJECT_STR) total += line->via.str.size + 1;
+    if (line->type == MSGPACK_OBJECT_BIN) total += line->via.bin.size + 1;
+  }
+  return total;
+}
+
+static void describe_size(char *out, size_t size, uint64_t bytes) {
+  if (bytes >= (1u << 20)) {
+    snprintf(out, size, "%.1f MiB", (double)bytes / (1u << 20));
+  } else {
+    snprintf(out, size, "%.1f KiB", (double)bytes / (1u << 10));
+  }
+}
+
 int host_buffer_apply_lines(host_buffer *b, int64_t first, int64_t last,
                             const msgpack_object *lines) {
   if (lines->type != MSGPACK_OBJECT_ARRAY) return WHOSAID_EINVAL;
+  if (b->lost) { /* no copy to apply it to: its size is asked after a pause */
+    b->lost_edits = true;
+    return 0;
+  }
   size_t have = b->lines.len, count = lines->via.array.size;
   if (last < 0) last = (int64_t)have; /* -1: to the end (the whole buffer at attach) */
   if (first < 0 || first > last || (size_t)last > have) return WHOSAID_ERANGE;
+  uint64_t removed_bytes = 0;
+  for (size_t i = (size_t)first; i < (size_t)last; i++) {
+    removed_bytes += b->lines.items[i].length + 1;
+  }
+  uint64_t bytes = b->bytes - removed_bytes + lines_bytes(lines);
+  if (bytes > b->h->options.max_buffer_bytes) { /* checked before copying it */
+    host_buffer_lose(b, true, bytes);
+    return 0;
+  }
   host_line *copies = ws_calloc(count + 1, sizeof(*copies));
   if (copies == NULL) return WHOSAID_ENOMEM;
   int status = 0;
@@ -141,6 +185,7 @@ int host_buffer_apply_lines(host_buffer *b, int64_t first, int64_t last,
           (have - (size_t)last) * sizeof(host_line));
   memcpy(b->lines.items + first, copies, count * sizeof(host_line));
   b->lines.len = total;
+  b->bytes = (size_t)bytes;
   ws_free(copies);
   host_marks_edit(b, (uint32_t)first, (uint32_t)last, (uint32_t)count);
   b->edits++;
@@ -165,6 +210,152 @@ static char *join_lines(const host_buffer *b, size_t *length) {
   return text;
 }
 
+/* Lost buffers ****************************************************************/
+
+void host_buffer_unavailable(const host_buffer *b, char *out, size_t size) {
+  char limit[32], seen[32];
+  describe_size(limit, sizeof(limit), b->h->options.max_buffer_bytes);
+  if (!b->too_large) {
+    snprintf(out, size, "buffer %lld is being reloaded from Neovim: try again",
+             (long long)b->handle);
+  } else if (b->size_seen > 0) {
+    describe_size(seen, sizeof(seen), b->size_seen);
+    snprintf(out, size, "buffer %lld is too large for whosaid (%s, over the limit of %s)",
+             (long long)b->handle, seen, limit);
+  } else {
+    snprintf(out, size, "buffer %lld is too large for whosaid (over the message limit)",
+             (long long)b->handle);
+  }
+}
+
+void host_buffer_lose(host_buffer *b, bool too_large, uint64_t size) {
+  free_lines(b);
+  b->lost = true;
+  b->edits++; /* an analysis running on the thread pool is stale */
+  b->dirty = false;
+  b->lost_edits = false;
+  /* Where its highlights are now, after the edits it ignores, Neovim knows. */
+  for (size_t i = 0; i < b->placed.len; i++) b->placed.items[i].row = UINT32_MAX;
+  if (b->update != NULL) b->edited_in_update = true;
+  if (!too_large) return; /* its last analysis answers until the reload */
+  if (size > 0 || !b->too_large) b->size_seen = size;
+  whosaid_doc_free(b->doc);
+  ws_free(b->text);
+  b->doc = NULL;
+  b->text = NULL;
+  b->text_length = 0;
+  if (!b->too_large) { /* short: a message wider than the screen waits for Enter */
+    b->too_large = true;
+    char limit[32], seen[32], message[200];
+    describe_size(limit, sizeof(limit), b->h->options.max_buffer_bytes);
+    describe_size(seen, sizeof(seen), b->size_seen);
+    if (b->size_seen > 0) {
+      snprintf(message, sizeof(message), "whosaid: buffer %lld too large (%s > %s): no highlights",
+               (long long)b->handle, seen, limit);
+    } else {
+      snprintf(message, sizeof(message),
+               "whosaid: buffer %lld too large (over the message limit): no highlights",
+               (long long)b->handle);
+    }
+    host_tell_user(b->h, message);
+  }
+  host_marks_update(b); /* none wanted: clears them, and answers analyze */
+}
+
+/* The lines Neovim sent for a reload. */
+static void on_reloaded(host *h, void *context, const msgpack_object *error,
+                        const msgpack_object *result) {
+  host_buffer *b = host_buffer_find(h, (int64_t)(intptr_t)context);
+  if (error == NULL || b == NULL || !b->reloading) return; /* shutting down, or gone */
+  b->reloading = false;
+  if (host_reply_too_large(error)) {
+    host_buffer_lose(b, true, 0);
+    return;
+  }
+  if (error->type != MSGPACK_OBJECT_NIL || result->type != MSGPACK_OBJECT_ARRAY) {
+    host_log(HOST_LOG_ERROR, "buffer %lld could not be reloaded: it waits for its next edit",
+             (long long)b->handle);
+    return;
+  }
+  b->lost = false;
+  bool edited = b->lost_edits;
+  int status = host_buffer_apply_lines(b, 0, -1, result);
+  if (status != 0) {
+    host_log(HOST_LOG_ERROR, "buffer %lld could not be reloaded: %s", (long long)b->handle,
+             whosaid_strerror(status));
+    host_buffer_lose(b, false, 0);
+    b->lost_edits = edited;
+    return;
+  }
+  if (b->lost) return; /* too large after all */
+  if (b->too_large) host_log(HOST_LOG_INFO, "buffer %lld fits again", (long long)b->handle);
+  b->too_large = false;
+  b->size_seen = 0;
+  host_buffer_schedule(b);
+}
+
+void host_buffer_reload(host_buffer *b) {
+  if (!b->lost) host_buffer_lose(b, false, 0);
+  if (b->reloading) return;
+  b->reloading = true;
+  b->lost_edits = false; /* the lines will include them */
+  host *h = b->h;
+  uint32_t id = host_call_begin(h, "nvim_buf_get_lines", 4);
+  msgpack_pack_int64(&h->writer.packer, b->handle);
+  msgpack_pack_int(&h->writer.packer, 0);
+  msgpack_pack_int(&h->writer.packer, -1);
+  msgpack_pack_false(&h->writer.packer);
+  host_call_end(h, id, on_reloaded, (void *)(intptr_t)b->handle);
+}
+
+/* Its size and line count: {bytes, lines}, or nil for a buffer gone. */
+static const char size_lua[] =
+    "local buf = ...\n"
+    "if not vim.api.nvim_buf_is_loaded(buf) then return nil end\n"
+    "local lines = vim.api.nvim_buf_line_count(buf)\n"
+    "return {vim.api.nvim_buf_get_offset(buf, lines), lines}\n";
+
+/* What the lines of a buffer of BYTES in LINES lines cost as a message, at
+ * most: each line's string header (up to 5 bytes, its newline 1 of them)
+ * and object, and the response around them. */
+static uint64_t reload_cost(uint64_t bytes, uint64_t lines) {
+  return bytes + lines * (4 + sizeof(msgpack_object)) + 256;
+}
+
+static void on_sized(host *h, void *context, const msgpack_object *error,
+                     const msgpack_object *result) {
+  host_buffer *b = host_buffer_find(h, (int64_t)(intptr_t)context);
+  if (error == NULL || b == NULL || !b->sizing) return;
+  b->sizing = false;
+  int64_t bytes, lines;
+  if (error->type != MSGPACK_OBJECT_NIL || result->type != MSGPACK_OBJECT_ARRAY ||
+      result->via.array.size != 2 || !rpc_as_int(&result->via.array.ptr[0], &bytes) ||
+      !rpc_as_int(&result->via.array.ptr[1], &lines) || bytes < 0 || lines < 0) {
+    host_log(HOST_LOG_WARN, "buffer %lld: Neovim did not say its size", (long long)b->handle);
+    return;
+  }
+  if (!b->lost) return;
+  if ((uint64_t)bytes <= h->options.max_buffer_bytes &&
+      reload_cost((uint64_t)bytes, (uint64_t)lines) <= h->options.max_message_bytes) {
+    host_buffer_reload(b);
+  } else if (!b->too_large) {
+    host_buffer_lose(b, true, (uint64_t)bytes);
+  } else {
+    b->size_seen = (uint64_t)bytes;
+  }
+}
+
+static void ask_size(host_buffer *b) {
+  host *h = b->h;
+  b->sizing = true;
+  b->lost_edits = false;
+  uint32_t id = host_call_begin(h, "nvim_exec_lua", 2);
+  rpc_pack_cstring(&h->writer.packer, size_lua);
+  msgpack_pack_array(&h->writer.packer, 1);
+  msgpack_pack_int64(&h->writer.packer, b->handle);
+  host_call_end(h, id, on_sized, (void *)(intptr_t)b->handle);
+}
+
 /* Analysis ******************************************************************/
 
 static void keep_analysis(host_buffer *b, whosaid_doc *doc, char *text, size_t length,
@@ -185,6 +376,8 @@ static void keep_analysis(host_buffer *b, whosaid_doc *doc, char *text, size_t l
 }
 
 int host_buffer_analyse_now(host_buffer *b) {
+  /* Out of step, the last analysis still answers until the reload. */
+  if (b->lost) return b->too_large || b->doc == NULL ? WHOSAID_ETOOBIG : 0;
   if (!b->dirty && b->doc != NULL) return 0;
   size_t length = 0;
   char *text = join_lines(b, &length);
@@ -244,6 +437,10 @@ static void after_background(uv_work_t *work, int status) {
 static void on_debounce(uv_timer_t *timer) {
   host_buffer *b = timer->data;
   if (b->analysing || b->closing) return; /* a running one reschedules */
+  if (b->lost) { /* edited meanwhile: does it fit now? */
+    if (b->lost_edits && !b->sizing && !b->reloading) ask_size(b);
+    return;
+  }
   if (!b->dirty) { /* a request analysed the edit already: only highlight it */
     host_marks_update(b);
     return;

@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/utf8_scan.h"
 #include "host/host.h"
 
 /* Writing *******************************************************************/
@@ -79,12 +80,31 @@ void host_respond_begin(host *h, uint32_t id) {
   msgpack_pack_nil(&h->writer.packer); /* no error */
 }
 
+/* Make MESSAGE valid UTF-8, each invalid sequence a '?': it may quote what
+ * the peer sent (a method name of any bytes), or be cut inside a character. */
+static void make_utf8(char *message) {
+  unsigned char *bytes = (unsigned char *)message;
+  size_t length = strlen(message);
+  for (size_t i = 0; i < length;) {
+    size_t invalid = 0, valid = utf8_scan_sequence(bytes + i, length - i, &invalid);
+    if (valid > 0) {
+      i += valid;
+      continue;
+    }
+    bytes[i] = '?';
+    memmove(bytes + i + 1, bytes + i + invalid, length - i - invalid + 1);
+    length -= invalid - 1;
+    i++;
+  }
+}
+
 void host_respond_error(host *h, uint32_t id, const char *format, ...) {
   char message[512];
   va_list args;
   va_start(args, format);
   vsnprintf(message, sizeof(message), format, args);
   va_end(args);
+  make_utf8(message);
   host_log(HOST_LOG_INFO, "request %u refused: %s", id, message);
   rpc_write_error(&h->writer, id, message);
   host_send(h);
@@ -123,6 +143,66 @@ static void handle_response(host *h, const rpc_message *message) {
   host_log(HOST_LOG_WARN, "a response to no call of ours (id %u): ignored", message->id);
 }
 
+/* Telling the user *****************************************************************/
+
+/* vim.schedule: the message is shown after the call returns, so that a
+ * hit-enter prompt (a message wider than the screen) waits on no RPC. */
+static const char tell_lua[] =
+    "local message = ...\n"
+    "vim.schedule(function() vim.notify(message, vim.log.levels.WARN) end)\n";
+
+void host_tell_user(host *h, const char *message) {
+  host_log(HOST_LOG_WARN, "told the user: %s", message);
+  uint32_t id = host_call_begin(h, "nvim_exec_lua", 2);
+  rpc_pack_cstring(&h->writer.packer, tell_lua);
+  msgpack_pack_array(&h->writer.packer, 1);
+  rpc_pack_cstring(&h->writer.packer, message);
+  host_call_end(h, id, NULL, NULL);
+}
+
+/* Messages over the limit *********************************************************/
+
+/* The error a call gets when Neovim's answer was skipped for its size. */
+static const char too_large_text[] = "the answer was over the message limit (--max-message)";
+static const msgpack_object too_large_error = {
+    MSGPACK_OBJECT_STR, {.str = {sizeof(too_large_text) - 1, too_large_text}}};
+static const msgpack_object nil_object = {MSGPACK_OBJECT_NIL, {.u64 = 0}};
+
+bool host_reply_too_large(const msgpack_object *error) { return error == &too_large_error; }
+
+/* The decoder skipped a message over the limit (REASON says so): answer a
+ * request with an error, a call with one, and lose the buffer whose lines
+ * event it was, since its copy no longer matches. */
+static void handle_oversized(host *h, const rpc_oversized *o, const char *reason) {
+  int method_length = (int)(o->method != NULL ? o->method_length : 1);
+  const char *method = o->method != NULL ? o->method : "?";
+  host_log(HOST_LOG_WARN, "%s %s%.*s%s: %s",
+           o->kind == RPC_REQUEST ? "request" : o->kind == RPC_RESPONSE ? "response"
+           : o->kind == RPC_NOTIFICATION ? "notification" : "message",
+           o->method != NULL ? "'" : "", o->method != NULL ? method_length : 0, method,
+           o->method != NULL ? "'" : "", reason);
+  if (o->kind == RPC_REQUEST && o->has_id) {
+    host_respond_error(h, o->id, "%s (whosaid host --max-message)", reason);
+  } else if (o->kind == RPC_RESPONSE && o->has_id) {
+    for (size_t i = 0; i < h->calls.len; i++) {
+      if (h->calls.items[i].id != o->id) continue;
+      host_call call = h->calls.items[i];
+      h->calls.items[i] = h->calls.items[--h->calls.len];
+      if (call.reply != NULL) call.reply(h, call.context, &too_large_error, &nil_object);
+      break;
+    }
+  } else if (o->kind == RPC_NOTIFICATION && o->method != NULL &&
+             o->method_length == strlen("nvim_buf_lines_event") &&
+             memcmp(o->method, "nvim_buf_lines_event", o->method_length) == 0) {
+    /* Its buffer, or when the handle is unknown every buffer: they reload
+     * once they fit. */
+    for (host_buffer *b = h->buffers, *next; b != NULL; b = next) {
+      next = b->next;
+      if (!o->has_handle || b->handle == o->handle) host_buffer_lose(b, true, 0);
+    }
+  }
+}
+
 /* Reading ******************************************************************/
 
 static void dispatch(host *h, const rpc_message *message) {
@@ -143,6 +223,8 @@ static void drain(host *h) {
     if (status == 0) return;
     if (status == 1) {
       dispatch(h, &message);
+    } else if (status == WHOSAID_ETOOBIG && rpc_decoder_oversized(h->decoder) != NULL) {
+      handle_oversized(h, rpc_decoder_oversized(h->decoder), err.message);
     } else if (status == WHOSAID_EINVAL) { /* a bad message, but the stream goes on */
       host_log(HOST_LOG_WARN, "malformed message: %s", err.message);
       if (id != UINT32_MAX) host_respond_error(h, id, "malformed request: %s", err.message);

@@ -125,6 +125,18 @@ struct host_buffer {
   bool edited_in_update;   /* an edit came while the update was on its way */
   VEC(host_waiter) waiters; /* answered once highlights are applied */
   bool closing;            /* freed once its timer is closed and no work runs */
+  /* Limits (buffers.c): a buffer over max_buffer_bytes is "lost": the host
+   * keeps no copy of its lines, ignores its edits but for asking Neovim its
+   * size after a pause, and reloads it whole once it fits. A buffer whose
+   * edit did not fit the copy is lost too, until its reload comes. */
+  size_t bytes;            /* of LINES, each line's length and its newline */
+  bool lost;               /* no copy of its lines: too large, or out of step */
+  bool too_large;          /* lost for its size: its highlights are cleared, the user told */
+  uint64_t size_seen;      /* its size when last seen too large; 0: over the message limit */
+  bool lost_edits;         /* edits came while it was lost */
+  bool sizing;             /* Neovim was asked its size */
+  bool reloading;          /* Neovim was asked its lines */
+  bool marks_capped;       /* more highlights than max_marks: the user was told */
 };
 
 /* The state of the host ************************************************************/
@@ -162,6 +174,12 @@ void host_respond_error(host *h, uint32_t id, const char *format, ...)
 #endif
     ;
 void host_respond_begin(host *h, uint32_t id);
+/* Show MESSAGE to the person in Neovim (vim.notify, as a warning, once the
+ * call returns so that no prompt can block it). */
+void host_tell_user(host *h, const char *message);
+/* Whether a reply's ERROR says that Neovim's answer was over the message
+ * limit, and skipped. */
+bool host_reply_too_large(const msgpack_object *error);
 
 /* methods.c: answer a request, or handle a notification. */
 void host_handle_request(host *h, const rpc_message *message);
@@ -205,11 +223,21 @@ host_buffer *host_buffer_find(host *h, int64_t handle);
 int host_buffer_add(host *h, int64_t handle, host_buffer **out);
 void host_buffer_close(host_buffer *buffer);
 void host_buffer_close_all(host *h);
-/* Apply nvim_buf_lines_event's edit; returns 0 or an error status. */
+/* Apply nvim_buf_lines_event's edit; returns 0 or an error status. A lost
+ * buffer ignores it; an edit that takes it over max_buffer_bytes loses it. */
 int host_buffer_apply_lines(host_buffer *buffer, int64_t first, int64_t last,
                             const msgpack_object *lines);
-/* Analyse now if the text changed since the last analysis. */
+/* Analyse now if the text changed since the last analysis; WHOSAID_ETOOBIG
+ * for a lost buffer that has no analysis to give (host_buffer_unavailable
+ * says why). */
 int host_buffer_analyse_now(host_buffer *buffer);
+/* Why a lost buffer has no analysis, as an error message. */
+void host_buffer_unavailable(const host_buffer *buffer, char *out, size_t size);
+/* Drop the copy of the lines: TOO_LARGE (SIZE bytes, 0 when unknown) clears
+ * the highlights and tells the user once; else the copy is out of step. */
+void host_buffer_lose(host_buffer *buffer, bool too_large, uint64_t size);
+/* An edit did not fit the copy: drop it and ask Neovim for the lines. */
+void host_buffer_reload(host_buffer *buffer);
 /* Analyse now because the set of annotations changed. */
 int host_buffer_reanalyse(host_buffer *buffer);
 /* Analyse after the debounce delay (on the thread pool if large). */

@@ -15,7 +15,13 @@
  * A request that changes the highlights (analyze, annotate,
  * annotations_load) is answered once Neovim has applied them: Neovim may
  * run a call that arrives with the answer only after rpcrequest() returns.
+ *
+ * A buffer gets at most max_marks highlights, the first in text order, so
+ * that no update can be a call Neovim takes seconds to run (a buffer of a
+ * million quotes); the user is told once when some are left out. A buffer
+ * with no analysis (too large) wants none: its highlights are cleared.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -181,11 +187,30 @@ static int compare_wanted(const void *a, const void *b) {
   return compare_marks(&((const wanted *)a)->mark, &((const wanted *)b)->mark);
 }
 
-/* The ids to delete and the marks to add (given new ids), in WANTED order. */
+/* The first max_marks marks in text order (WANT_ALL sorted); the user is
+ * told once when there are more. */
+static void cap_marks(host_buffer *b, wanted_vec *want_all) {
+  size_t most = b->h->options.max_marks;
+  if (want_all->len <= most) {
+    if (b->doc != NULL) b->marks_capped = false; /* not while it is too large */
+    return;
+  }
+  if (!b->marks_capped) {
+    b->marks_capped = true;
+    char message[200];
+    snprintf(message, sizeof(message),
+             "whosaid: buffer %lld has %zu highlights: only the first %zu are shown",
+             (long long)b->handle, want_all->len, most);
+    host_tell_user(b->h, message);
+  }
+  want_all->len = most;
+}
+
+/* The ids to delete and the marks to add (given new ids), in WANTED order
+ * (sorted). */
 static void diff(host_buffer *b, wanted_vec *want_all, id_vec *deletions, index_vec *additions,
                  int *status) {
   if (b->placed.len > 1) qsort(b->placed.items, b->placed.len, sizeof(host_mark), compare_placed);
-  if (want_all->len > 1) qsort(want_all->items, want_all->len, sizeof(wanted), compare_wanted);
   size_t i = 0, j = 0;
   while (*status == 0 && (i < b->placed.len || j < want_all->len)) {
     int order = i == b->placed.len   ? 1
@@ -314,16 +339,24 @@ static void on_updated(host *h, void *context, const msgpack_object *error,
 
 void host_marks_update(host_buffer *b) {
   host *h = b->h;
-  if (b->doc == NULL || h->namespace_id < 0 || b->closing) return;
+  if (h->namespace_id < 0 || b->closing) return;
   if (b->update != NULL) {
     b->update_again = true;
+    return;
+  }
+  if (b->lost && !b->too_large) { /* its reload brings the next update */
+    answer_waiters(b);
     return;
   }
   wanted_vec want_all = VEC_INIT;
   id_vec deletions = VEC_INIT;
   index_vec additions = VEC_INIT;
-  int status = want_entities(b, &want_all);
-  if (status == 0) status = want_quotes(b, &want_all);
+  int status = b->doc != NULL ? want_entities(b, &want_all) : 0;
+  if (status == 0 && b->doc != NULL) status = want_quotes(b, &want_all);
+  if (status == 0 && want_all.len > 1) {
+    qsort(want_all.items, want_all.len, sizeof(wanted), compare_wanted);
+  }
+  if (status == 0) cap_marks(b, &want_all);
   if (status == 0) diff(b, &want_all, &deletions, &additions, &status);
   update *u = status == 0 ? ws_calloc(1, sizeof(*u)) : NULL;
   if (u != NULL && VEC_RESERVE(&u->marks, want_all.len + 1) == 0) {

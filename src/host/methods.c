@@ -66,7 +66,13 @@ host_buffer *host_attached_buffer(host *h, const rpc_message *m, size_t least, s
 /* Analyse the buffer now if it changed; false after an error answer. */
 bool host_fresh_analysis(host *h, const rpc_message *m, host_buffer *b) {
   int status = host_buffer_analyse_now(b);
-  if (status != 0) host_respond_error(h, m->id, "analysis failed: %s", whosaid_strerror(status));
+  if (status == WHOSAID_ETOOBIG) { /* a buffer over the limit (buffers.c) */
+    char why[200];
+    host_buffer_unavailable(b, why, sizeof(why));
+    host_respond_error(h, m->id, "%s", why);
+  } else if (status != 0) {
+    host_respond_error(h, m->id, "analysis failed: %s", whosaid_strerror(status));
+  }
   return status == 0;
 }
 
@@ -225,7 +231,7 @@ static void on_namespace(host *h, void *context, const msgpack_object *error,
     return;
   }
   int64_t ns;
-  if (error->type != MSGPACK_OBJECT_NIL || !rpc_as_int(result, &ns)) {
+  if (error->type != MSGPACK_OBJECT_NIL || !rpc_as_int(result, &ns) || ns < 0) {
     refuse_attach(h, a, "no extmark namespace");
     return;
   }
@@ -286,7 +292,7 @@ static void analyze(host *h, const rpc_message *m) {
   host_buffer *b = host_attached_buffer(h, m, 1, 1);
   if (b == NULL) return;
   int status = host_buffer_analyse_now(b);
-  if (status != 0) {
+  if (status != 0 && status != WHOSAID_ETOOBIG) { /* too large: true, its highlights cleared */
     host_respond_error(h, m->id, "analysis failed: %s", whosaid_strerror(status));
     return;
   }
@@ -632,28 +638,6 @@ void host_handle_request(host *h, const rpc_message *m) {
 
 /* Notifications from Neovim about attached buffers ***********************************/
 
-static void on_lines(host *h, void *context, const msgpack_object *error,
-                     const msgpack_object *result) {
-  int64_t handle = (int64_t)(intptr_t)context;
-  host_buffer *b = host_buffer_find(h, handle);
-  if (error == NULL || b == NULL) return;
-  if (error->type != MSGPACK_OBJECT_NIL ||
-      host_buffer_apply_lines(b, 0, -1, result) != 0) {
-    host_log(HOST_LOG_ERROR, "buffer %lld could not be reloaded", (long long)handle);
-    return;
-  }
-  host_buffer_schedule(b);
-}
-
-static void reload_lines(host *h, host_buffer *b) {
-  uint32_t id = host_call_begin(h, "nvim_buf_get_lines", 4);
-  msgpack_pack_int64(&h->writer.packer, b->handle);
-  msgpack_pack_int(&h->writer.packer, 0);
-  msgpack_pack_int(&h->writer.packer, -1);
-  msgpack_pack_false(&h->writer.packer);
-  host_call_end(h, id, on_lines, (void *)(intptr_t)b->handle);
-}
-
 static void lines_event(host *h, const rpc_message *m) {
   int64_t handle, first, last;
   if (host_argument_count(m) < 5 || !rpc_as_int(host_argument(m, 0), &handle) ||
@@ -668,7 +652,7 @@ static void lines_event(host *h, const rpc_message *m) {
     /* The copy no longer matches Neovim's buffer: fetch it whole again. */
     host_log(HOST_LOG_ERROR, "buffer %lld: an edit could not be applied (%s); reloading it",
              (long long)handle, whosaid_strerror(status));
-    reload_lines(h, b);
+    host_buffer_reload(b);
     return;
   }
   host_buffer_schedule(b);

@@ -10,9 +10,21 @@
 #include "core/alloc.h"
 #include "host/host.h"
 
-/* Decoder limits: a buffer of 64 MiB in one message is far more than an
- * article; anything larger is a broken or hostile peer. */
-static const rpc_limits limits = {64u << 20, 64};
+/* The limits' defaults (doc/host.md, "Limits", has the figures). A message
+ * of 64 MiB is far more than an article; a larger one is skipped. A buffer
+ * of 16 MiB (five times War and Peace) is highlighted about 0.9 s after its
+ * lines come, the host at 260 MB; text with a token every two bytes takes
+ * three times that memory. Neovim places 100,000 highlights in about 0.1 s. */
+#define DEFAULT_MAX_MESSAGE ((size_t)64 << 20)
+#define DEFAULT_MAX_BUFFER ((size_t)16 << 20)
+#define DEFAULT_MAX_MARKS 100000
+#define MAX_DEPTH 64
+
+static void default_limits(whosaid_host_options *options) {
+  if (options->max_message_bytes == 0) options->max_message_bytes = DEFAULT_MAX_MESSAGE;
+  if (options->max_buffer_bytes == 0) options->max_buffer_bytes = DEFAULT_MAX_BUFFER;
+  if (options->max_marks == 0) options->max_marks = DEFAULT_MAX_MARKS;
+}
 
 static void release(host *h) {
   for (size_t i = 0; i < h->calls.len; i++) {
@@ -37,6 +49,7 @@ int whosaid_host_run(const whosaid_model *model, const whosaid_host_options *opt
   h.loop = &loop;
   h.model = model;
   h.options = *options;
+  default_limits(&h.options);
   h.namespace_id = -1;
   h.next_call_id = 1;
   rpc_writer_init(&h.writer);
@@ -47,10 +60,14 @@ int whosaid_host_run(const whosaid_model *model, const whosaid_host_options *opt
     host_log_close();
     return WHOSAID_EIO;
   }
+  rpc_limits limits = {h.options.max_message_bytes, MAX_DEPTH};
   if (rpc_decoder_new(&limits, &h.decoder) != 0) {
     h.status = WHOSAID_ENOMEM;
-  } else if (host_channel_start(&h) == 0) {
-    host_log(HOST_LOG_INFO, "serving (whosaid %s)", whosaid_version_string());
+  } else {
+    rpc_decoder_skip_oversized(h.decoder, true); /* the stream goes on after one */
+    if (host_channel_start(&h) == 0) {
+      host_log(HOST_LOG_INFO, "serving (whosaid %s)", whosaid_version_string());
+    }
   }
   uv_run(&loop, UV_RUN_DEFAULT); /* until every handle is closed */
   host_channel_stop(&h);

@@ -11,12 +11,21 @@
  * and resumes where it stopped when more bytes arrive. It gives:
  *
  *   - WHOSAID_ETOOBIG as soon as a message declares more than
- *     max_message_bytes (its strings, plus at least one byte for each element
- *     still to come), before those bytes arrive;
+ *     max_message_bytes, before those bytes arrive. A message counts its
+ *     bytes plus OBJECT_COST for each object in it, what msgpack-c
+ *     allocates to decode it (an array of a million nils is 1 MB of bytes
+ *     but 24 MB decoded), and at least that for each element still to come;
  *   - WHOSAID_EINVAL for a message nested deeper than max_depth, whose bytes
  *     are skipped so that the stream goes on;
  *   - WHOSAID_EFORMAT at the first byte that cannot start a msgpack object;
  *   - and for the unpacker, only whole, well-formed, shallow objects.
+ *
+ * A message over the limit loses the stream, unless the decoder skips
+ * them (rpc_decoder_skip_oversized): msgpack declares the size of every
+ * object in its header, so the rest of the message can be counted through,
+ * header by header, without keeping its bytes, and the stream goes on after
+ * it. What its first elements said (kind, id, method, first parameter) is
+ * kept, so that the host can answer it or know which buffer it was about.
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -36,6 +45,11 @@
 #define DEEPEST_DECODABLE MSGPACK_EMBED_STACK_SIZE
 /* Keeps the scan's sums of sizes far from overflowing. */
 #define LARGEST_LIMIT ((uint64_t)1 << 62)
+/* What one object costs decoded, beyond its bytes (a map's key and value
+ * are two objects). */
+#define OBJECT_COST ((uint64_t)sizeof(msgpack_object))
+/* The longest method name kept of a skipped message. */
+#define METHOD_KEPT 64
 
 /* The scan of the bytes the unpacker holds but has not parsed. Offsets count
  * from the unpacker's parse position (they survive the unpacker moving its
@@ -54,7 +68,27 @@ typedef struct {
   uint64_t top_size;  /* 0 when the top is no array */
   uint64_t head[2];
   bool head_known[2];
+  uint64_t cost;      /* of its elements scanned: bytes plus OBJECT_COST each */
+  /* For a message skipped for its size: its method (element 1 or 2, a short
+   * string) and its first parameter (the first element of element 2 or 3,
+   * an array), when an integer or a Neovim handle. */
+  char method[METHOD_KEPT];
+  size_t method_length;
+  uint64_t method_index; /* 0: none */
+  uint64_t param_index;  /* 0: none */
+  bool param_next;       /* the next header is that first parameter */
+  bool param_known;
+  int64_t param;
 } scan_state;
+
+/* Skipping the rest of a message over the limit, as its bytes come. */
+typedef struct {
+  bool active;
+  uint64_t remaining;        /* elements still to skip */
+  uint64_t payload;          /* bytes of the current element still to skip */
+  unsigned char header[16];  /* a header cut between two feeds */
+  size_t header_length;
+} skip_state;
 
 struct rpc_decoder {
   msgpack_unpacker unpacker;
@@ -64,6 +98,16 @@ struct rpc_decoder {
   scan_state scan;
   int status;               /* 0, or the error that lost the stream */
   whosaid_error failure;    /* what that error was */
+  bool skip_oversized;      /* skip a message over the limit instead of losing the stream */
+  skip_state skip;
+  bool report_pending;      /* a skipped message to report, where the scan stopped */
+  bool reported;            /* the last rpc_decoder_next reported it */
+  rpc_oversized report;     /* that message: what is known of it */
+  char report_method[METHOD_KEPT];
+  /* The report rpc_decoder_next returned: a copy, since the scan of the
+   * bytes after it may find the next message to skip and fill REPORT. */
+  rpc_oversized shown;
+  char shown_method[METHOD_KEPT];
 };
 
 /* One msgpack header: what the scan needs to step over the object. */
@@ -115,6 +159,14 @@ size_t rpc_decoder_pending(const rpc_decoder *decoder) {
   return decoder->unpacker.used - decoder->unpacker.off;
 }
 
+void rpc_decoder_skip_oversized(rpc_decoder *decoder, bool skip) {
+  decoder->skip_oversized = skip;
+}
+
+const rpc_oversized *rpc_decoder_oversized(const rpc_decoder *decoder) {
+  return decoder->reported ? &decoder->shown : NULL;
+}
+
 /* Record the error after which the stream cannot go on; every later call
  * reports it again. */
 #if defined(__GNUC__)
@@ -163,6 +215,28 @@ static int integer(const unsigned char *p, size_t available, size_t n, bool is_s
   h->value = load_big_endian(p + 1, n);
   h->is_unsigned = !is_signed || (p[1] & 0x80) == 0;
   return 1;
+}
+
+/* The integer that the N bytes at P encode, whole; false for anything else. */
+static bool integer_at(const unsigned char *p, size_t n, int64_t *out) {
+  if (n == 0) return false;
+  unsigned b = p[0];
+  if (b <= 0x7f || b >= 0xe0) {
+    *out = (int8_t)b; /* a positive fixint is below 0x80: the same */
+    return n == 1;
+  }
+  if (b < 0xcc || b > 0xd3) return false;
+  size_t size = (size_t)1 << ((b - 0xcc) & 3);
+  if (n != 1 + size) return false;
+  uint64_t value = load_big_endian(p + 1, size);
+  if (b <= 0xcf) { /* unsigned */
+    if (value > INT64_MAX) return false;
+    *out = (int64_t)value;
+  } else { /* signed: extend the sign */
+    unsigned shift = (unsigned)(64 - 8 * size);
+    *out = (int64_t)(value << shift) >> shift;
+  }
+  return true;
 }
 
 /* The header at P: 1 when read, 0 when more bytes are needed, -1 for a byte
@@ -222,19 +296,42 @@ static void begin_object(scan_state *s) {
   s->too_deep = false;
   s->top_size = 0;
   s->head_known[0] = s->head_known[1] = false;
+  s->cost = 0;
+  s->method_index = s->param_index = 0;
+  s->param_next = s->param_known = false;
 }
 
-/* Whether the object must exceed LIMIT bytes with the element of header H:
- * the bytes scanned, H's own, and at least one for each element to come. */
+/* What the element of header H costs at least: its bytes and its object. */
+static uint64_t element_cost(const header *h) { return h->size + h->payload + OBJECT_COST; }
+
+/* Whether the object must exceed LIMIT with the element of header H: the
+ * cost of the elements scanned, H's own, and at least one byte and one
+ * object for each element to come. (No sum overflows: COST <= LIMIT <=
+ * 2^62, so fewer than 2^58 elements remain, and H adds at most 2^33.) */
+static uint64_t least_cost(const scan_state *s, const header *h) {
+  return element_cost(h) + (s->remaining - 1 + h->elements) * (1 + OBJECT_COST);
+}
+
 static bool exceeds_limit(const scan_state *s, const header *h, uint64_t limit) {
-  uint64_t so_far = s->scanned - s->ready; /* <= limit, checked element by element */
-  uint64_t least = h->size + h->payload + (s->remaining - 1) + h->elements;
-  return least > limit - so_far;
+  return least_cost(s, h) > limit - s->cost; /* COST <= LIMIT, checked element by element */
 }
 
 /* Keep the size of a top array and its first two elements, for
- * rejected_request_id. */
-static void note_head(scan_state *s, const header *h) {
+ * rejected_request_id, and what a skipped message's report says: its method
+ * and first parameter. AT is the element's bytes, all there. */
+static void note_head(scan_state *s, const header *h, const unsigned char *at) {
+  if (s->param_next) { /* the first element of an array at index 2 or 3 */
+    s->param_next = false;
+    int64_t value;
+    const unsigned char *data = at + h->size;
+    bool handle = !h->container && h->payload > 0 && h->size >= 2 && (at[0] == 0xc7 ||
+                  (at[0] >= 0xd4 && at[0] <= 0xd8)) && (int8_t)at[h->size - 1] >= 0;
+    if (handle ? integer_at(data, (size_t)h->payload, &value)
+               : integer_at(at, (size_t)(h->size + h->payload), &value)) {
+      s->param = value;
+      s->param_known = true;
+    }
+  }
   if (s->scanned == s->ready) { /* the top object itself */
     s->top_size = h->container && !h->map ? h->elements : 0;
   } else if (!s->too_deep && s->depth == 1 && s->top_size > 0) {
@@ -243,6 +340,16 @@ static void note_head(scan_state *s, const header *h) {
       s->head[index] = h->value;
       s->head_known[index] = true;
     }
+    bool string = (at[0] >= 0xa0 && at[0] <= 0xbf) || (at[0] >= 0xd9 && at[0] <= 0xdb);
+    if ((index == 1 || index == 2) && string && h->payload <= METHOD_KEPT) {
+      memcpy(s->method, at + h->size, (size_t)h->payload);
+      s->method_length = (size_t)h->payload;
+      s->method_index = index;
+    }
+    if ((index == 2 || index == 3) && h->container && !h->map && h->elements > 0) {
+      s->param_index = index;
+      s->param_next = true;
+    }
   }
 }
 
@@ -250,6 +357,7 @@ static void note_head(scan_state *s, const header *h) {
  * own elements to come; open and close containers to follow the depth. */
 static void count_element(scan_state *s, const header *h, size_t max_depth) {
   s->remaining = s->remaining - 1 + h->elements;
+  s->cost += element_cost(h);
   if (s->too_deep) return; /* from now on REMAINING alone finds the end */
   if (s->depth > 0) s->open[s->depth - 1]--;
   if (h->container) {
@@ -274,13 +382,103 @@ static void end_object(scan_state *s) {
   }
 }
 
+/* Skipping ********************************************************************/
+
+/* Skip what LENGTH bytes at DATA hold of the message being skipped; how
+ * many belong to it (all of them while it lasts). A header cut between two
+ * feeds is kept until it is whole. */
+static size_t skip_bytes(rpc_decoder *d, const unsigned char *data, size_t length) {
+  skip_state *k = &d->skip;
+  size_t used = 0;
+  while (k->active && d->status == 0) {
+    if (k->payload > 0) {
+      size_t n = length - used < k->payload ? length - used : (size_t)k->payload;
+      k->payload -= n;
+      used += n;
+      if (k->payload > 0) break; /* all bytes used */
+      continue;
+    }
+    if (k->remaining == 0) {
+      k->active = false;
+      break;
+    }
+    if (used == length) break;
+    k->header[k->header_length++] = data[used++];
+    header h;
+    int r = read_header(k->header, k->header_length, &h);
+    if (r == 0) continue; /* needs more of its bytes (a header is at most 9) */
+    if (r < 0) {
+      lose_stream(d, WHOSAID_EFORMAT, "not msgpack: byte 0x%02x starts no object", k->header[0]);
+      break;
+    }
+    if (h.elements > LARGEST_LIMIT - k->remaining) {
+      lose_stream(d, WHOSAID_ETOOBIG, "a message that declares more than 2^62 elements");
+      break;
+    }
+    k->remaining = k->remaining - 1 + h.elements;
+    /* Floats and fixexts are read from their first byte: the rest of their
+     * header comes as payload. */
+    k->payload = h.size + h.payload - k->header_length;
+    k->header_length = 0;
+  }
+  return used;
+}
+
+/* The element of header H, at the scan position, makes the object that
+ * starts at READY too large: report the object, drop the bytes of it that
+ * are held, and skip the rest as they come. */
+static void begin_skip(rpc_decoder *d, const header *h, size_t held) {
+  scan_state *s = &d->scan;
+  rpc_oversized *r = &d->report;
+  memset(r, 0, sizeof(*r));
+  r->kind = -1;
+  r->least_bytes = s->cost + least_cost(s, h);
+  bool array = s->scanned > s->ready && s->top_size > 0;
+  if (array && s->head_known[0] && s->head[0] <= RPC_NOTIFICATION) {
+    r->kind = (int)s->head[0];
+    uint64_t method_at = r->kind == RPC_REQUEST ? 2 : 1, params_at = method_at + 1;
+    if (r->kind != RPC_NOTIFICATION && s->head_known[1] && s->head[1] <= UINT32_MAX) {
+      r->has_id = true;
+      r->id = (uint32_t)s->head[1];
+    }
+    if (r->kind != RPC_RESPONSE && s->method_index == method_at) {
+      memcpy(d->report_method, s->method, s->method_length);
+      r->method = d->report_method;
+      r->method_length = s->method_length;
+    }
+    if (r->kind != RPC_RESPONSE && s->param_index == params_at && s->param_known) {
+      r->has_handle = true;
+      r->handle = s->param;
+    }
+  }
+  d->report_pending = true;
+  /* The rest of the message: the elements after H, and H's own bytes. */
+  skip_state *k = &d->skip;
+  k->active = true;
+  k->remaining = s->remaining - 1 + h->elements;
+  k->payload = h->size + h->payload;
+  k->header_length = 0;
+  char *bytes = d->unpacker.buffer + d->unpacker.off;
+  size_t used = skip_bytes(d, (const unsigned char *)bytes + s->scanned, held - s->scanned);
+  /* Drop the object's bytes; those after it (if any came) move down. */
+  size_t end = s->scanned + used, after = held - end;
+  memmove(bytes + s->ready, bytes + end, after);
+  d->unpacker.used -= end - s->ready;
+  d->unpacker.free += end - s->ready;
+  s->scanned = s->ready;
+  s->remaining = 0;
+}
+
+/* Scanning, continued ***********************************************************/
+
 /* Scan the bytes held past the scan position, up to their end, up to an
- * object to reject, or up to an error (which loses the stream). */
+ * object to reject or to report skipped, or up to an error (which loses the
+ * stream). */
 static void scan(rpc_decoder *d) {
   scan_state *s = &d->scan;
   const unsigned char *bytes = (const unsigned char *)d->unpacker.buffer + d->unpacker.off;
   size_t held = rpc_decoder_pending(d);
-  while (d->status == 0 && !s->rejected) {
+  while (d->status == 0 && !s->rejected && !d->report_pending) {
     header h;
     int r = read_header(bytes + s->scanned, held - s->scanned, &h);
     if (r == 0) break;
@@ -291,19 +489,23 @@ static void scan(rpc_decoder *d) {
     }
     if (s->remaining == 0) begin_object(s);
     if (exceeds_limit(s, &h, d->max_bytes)) {
+      if (d->skip_oversized) {
+        begin_skip(d, &h, held);
+        return; /* the scan goes on once the skipped message is reported */
+      }
       lose_stream(d, WHOSAID_ETOOBIG, "a message larger than the limit of %llu bytes",
                   (unsigned long long)d->max_bytes);
       return;
     }
     if (held - s->scanned < h.size + h.payload) break; /* its data is still to come */
-    note_head(s, &h);
+    note_head(s, &h, bytes + s->scanned);
     count_element(s, &h, d->max_depth);
     s->scanned += (size_t)(h.size + h.payload);
     if (s->remaining == 0) end_object(s);
   }
   /* What the checks above imply, said outright: the bytes of an unfinished
    * message never exceed the limit. */
-  if (d->status == 0 && !s->rejected && held - s->ready > d->max_bytes) {
+  if (d->status == 0 && !s->rejected && !d->report_pending && held - s->ready > d->max_bytes) {
     lose_stream(d, WHOSAID_ETOOBIG, "a message larger than the limit of %llu bytes",
                 (unsigned long long)d->max_bytes);
   }
@@ -314,6 +516,13 @@ static void scan(rpc_decoder *d) {
 int rpc_decoder_feed(rpc_decoder *decoder, const char *data, size_t length) {
   if (decoder->status != 0) return decoder->status; /* the stream is lost already */
   release_message(decoder);
+  decoder->reported = false;
+  if (decoder->skip.active) { /* the bytes of a skipped message are never kept */
+    size_t used = skip_bytes(decoder, (const unsigned char *)data, length);
+    data += used;
+    length -= used;
+    if (decoder->status != 0) return decoder->status == WHOSAID_ETOOBIG ? WHOSAID_ETOOBIG : 0;
+  }
   if (length == 0) return 0;
   if (!msgpack_unpacker_reserve_buffer(&decoder->unpacker, length)) return WHOSAID_ENOMEM;
   memcpy(msgpack_unpacker_buffer(&decoder->unpacker), data, length);
@@ -492,7 +701,23 @@ int rpc_decoder_next(rpc_decoder *decoder, rpc_message *out, uint32_t *id_out,
   *id_out = UINT32_MAX;
   memset(out, 0, sizeof(*out));
   release_message(decoder);
+  decoder->reported = false;
   if (decoder->scan.ready > 0) return decode_ready(decoder, out, id_out, err);
+  if (decoder->report_pending) { /* the skipped message, in its place */
+    decoder->report_pending = false;
+    decoder->reported = true;
+    decoder->shown = decoder->report;
+    if (decoder->report.method != NULL) {
+      memcpy(decoder->shown_method, decoder->report.method, decoder->report.method_length);
+      decoder->shown.method = decoder->shown_method;
+    }
+    const rpc_oversized *r = &decoder->shown;
+    if (r->kind == RPC_REQUEST && r->has_id) *id_out = r->id;
+    scan(decoder); /* the bytes after it */
+    return ws_fail(err, WHOSAID_ETOOBIG,
+                   "a message of at least %llu bytes, over the limit of %llu: skipped",
+                   (unsigned long long)r->least_bytes, (unsigned long long)decoder->max_bytes);
+  }
   if (decoder->scan.rejected) return skip_rejected(decoder, id_out, err);
   if (decoder->status != 0) return ws_fail(err, decoder->status, "%s", decoder->failure.message);
   return 0;

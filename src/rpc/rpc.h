@@ -42,7 +42,9 @@ typedef struct {
 
 /* Limits a peer cannot exceed; 0 means the default. */
 typedef struct {
-  size_t max_message_bytes; /* one message, default 64 MiB */
+  size_t max_message_bytes; /* one message, default 64 MiB: its bytes plus 24
+                               (sizeof(msgpack_object)) for each object in it,
+                               what it takes once decoded */
   size_t max_depth;         /* nesting of arrays and maps, default 64 */
 } rpc_limits;
 
@@ -51,9 +53,35 @@ typedef struct rpc_decoder rpc_decoder;
 int rpc_decoder_new(const rpc_limits *limits, rpc_decoder **out); /* 0 or WHOSAID_ENOMEM */
 void rpc_decoder_free(rpc_decoder *decoder);
 
-/* Append LENGTH bytes to what the decoder holds. WHOSAID_ENOMEM, or
- * WHOSAID_ETOOBIG when the pending message would exceed max_message_bytes
- * (the stream cannot be resynchronised: close the connection). */
+/* By default a message over max_message_bytes loses the stream. With SKIP,
+ * the decoder skips it instead, without keeping its bytes (a message
+ * declares the size of everything in it, so its end can be found), reports
+ * it once (rpc_decoder_next: WHOSAID_ETOOBIG, then rpc_decoder_oversized)
+ * and decodes what follows it. */
+void rpc_decoder_skip_oversized(rpc_decoder *decoder, bool skip);
+
+/* What was known of a skipped message when it was found too large: its
+ * first elements, read before the one that made it too large. */
+typedef struct {
+  int kind;              /* an rpc_kind, or -1 when unknown */
+  bool has_id;           /* requests and responses */
+  uint32_t id;
+  const char *method;    /* requests and notifications, up to 64 bytes; NULL if unknown */
+  size_t method_length;
+  bool has_handle;       /* its first parameter, an integer or a Neovim handle */
+  int64_t handle;
+  uint64_t least_bytes;  /* the least it declared, counted as the limit counts */
+} rpc_oversized;
+
+/* The message rpc_decoder_next just reported with WHOSAID_ETOOBIG in skip
+ * mode, valid until the next call of rpc_decoder_next or rpc_decoder_feed;
+ * NULL when it reported none (a lost stream is WHOSAID_ETOOBIG too). */
+const rpc_oversized *rpc_decoder_oversized(const rpc_decoder *decoder);
+
+/* Append LENGTH bytes to what the decoder holds. WHOSAID_ENOMEM, or (unless
+ * skipping) WHOSAID_ETOOBIG when the pending message would exceed
+ * max_message_bytes (the stream cannot be resynchronised: close the
+ * connection). */
 int rpc_decoder_feed(rpc_decoder *decoder, const char *data, size_t length);
 
 /*
@@ -67,6 +95,9 @@ int rpc_decoder_feed(rpc_decoder *decoder, const char *data, size_t length);
  *       an error response. Decoding continues with the next object.
  *   WHOSAID_EFORMAT  bytes that are not msgpack at all: the stream is lost.
  *   WHOSAID_ETOOBIG / WHOSAID_ENOMEM  as for rpc_decoder_feed.
+ *   WHOSAID_ETOOBIG in skip mode: a message over the limit, skipped, in its
+ *       place among the others; *ID_OUT holds a request's id, and
+ *       rpc_decoder_oversized says what else is known. Decoding continues.
  */
 int rpc_decoder_next(rpc_decoder *decoder, rpc_message *out, uint32_t *id_out,
                      whosaid_error *err);

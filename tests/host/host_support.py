@@ -19,6 +19,16 @@ except ImportError:  # the pyenv python3 first on PATH lacks Debian's modules
 PROGRAM = os.environ.get('WHOSAID_PROGRAM', 'whosaid')
 
 
+# A five-line article with one quote and its speaker, for the host's tests.
+SHORT_ARTICLE = [
+    'Pompeo Warns Germany',
+    '',
+    'Secretary of State Mike Pompeo arrived in Berlin on Friday.',
+    '',
+    '\u201cWe will speak to them openly about the risks,\u201d Pompeo said.',
+]
+
+
 class Host:
     """`whosaid host` on pipes, with a message reader that keeps the order."""
 
@@ -124,6 +134,45 @@ class Host:
             return self.process.wait(timeout)
         finally:
             self.process.stdout.close()
+
+    def rss_kb(self, field='VmRSS'):
+        """The host's resident memory in KiB, from /proc: now (VmRSS), or at
+        its peak so far (VmHWM)."""
+        with open('/proc/%d/status' % self.process.pid) as status:
+            for line in status:
+                if line.startswith(field + ':'):
+                    return int(line.split()[1])
+        raise AssertionError('no %s for the host' % field)
+
+    def finish(self, timeout=30):
+        """Close the host's input and read its output to the end: (its exit
+        status, the messages not read yet). AssertionError when the output is
+        not msgpack through to its last byte."""
+        self.process.stdin.close()
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError('the host did not close its output within %ss' % timeout)
+            ready, _, _ = select.select([self.process.stdout], [], [], remaining)
+            if not ready:
+                continue
+            data = os.read(self.process.stdout.fileno(), 1 << 16)
+            if not data:
+                break
+            self.unpacker.feed(data)
+            self.pending.extend(self.unpacker)  # raises on bytes that are not msgpack
+        # A message after the end: it comes out whole unless the output ended
+        # inside a message, which then swallows it.
+        end = 'the end of the host\'s output'
+        self.unpacker.feed(msgpack.packb(end))
+        self.pending.extend(self.unpacker)
+        if not self.pending or self.pending.pop() != end:
+            raise AssertionError('the host\'s output ends inside a message')
+        status = self.process.wait(max(1, deadline - time.monotonic()))
+        self.process.stdout.close()
+        messages, self.pending = self.pending, []
+        return status, messages
 
     def stderr(self):
         if self.process.poll() is None:

@@ -9,15 +9,9 @@ import sys
 import unittest
 
 sys.dont_write_bytecode = True
-from host_support import Host, msgpack  # noqa: E402
+from host_support import SHORT_ARTICLE, Host, msgpack  # noqa: E402
 
-ARTICLE = [
-    'Pompeo Warns Germany',
-    '',
-    'Secretary of State Mike Pompeo arrived in Berlin on Friday.',
-    '',
-    '\u201cWe will speak to them openly about the risks,\u201d Pompeo said.',
-]
+ARTICLE = SHORT_ARTICLE
 QUOTE_END = ARTICLE[4].encode().index('\u201d'.encode()) + 3  # the closing mark's end
 MENTION = ARTICLE[4].encode().index(b'Pompeo')
 MIKE = ARTICLE[2].encode().index(b'Mike')

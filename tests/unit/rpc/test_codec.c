@@ -5,6 +5,7 @@
  * sizes or nestings meant to exhaust memory.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -568,12 +569,17 @@ static void write_sized(rpc_writer *w, size_t size) {
   free(text);
 }
 
+/* A message counts its bytes and the objects msgpack-c makes of it: the
+ * notification of write_sized has five (the message, 2, "m", the params and
+ * the string). */
+#define SIZED_COST(size) ((size) + 5 * sizeof(msgpack_object))
+
 TEST(the_limit_is_exact) {
   rpc_writer w;
   rpc_writer_init(&w);
   write_sized(&w, 1000);
   ASSERT_EQ(w.buffer.size, 1000);
-  rpc_decoder *d = new_decoder(1000, 0);
+  rpc_decoder *d = new_decoder(SIZED_COST(1000), 0);
   ASSERT_NOT_NULL(d);
   ASSERT_OK(feed(d, &w.buffer));
   ASSERT_OK(feed(d, &w.buffer));
@@ -583,7 +589,7 @@ TEST(the_limit_is_exact) {
   ASSERT_EQ(next(d, &m, NULL), 1);
   rpc_decoder_free(d);
   /* One byte less, refused even fed one byte at a time. */
-  d = new_decoder(999, 0);
+  d = new_decoder(SIZED_COST(1000) - 1, 0);
   ASSERT_NOT_NULL(d);
   int status = 0;
   size_t i = 0;
@@ -593,7 +599,9 @@ TEST(the_limit_is_exact) {
   whosaid_error err = {0, ""};
   uint32_t id;
   ASSERT_EQ(rpc_decoder_next(d, &m, &id, &err), WHOSAID_ETOOBIG);
-  ASSERT(strstr(err.message, "999") != NULL);
+  char limit[32];
+  snprintf(limit, sizeof(limit), "%zu", SIZED_COST(1000) - 1);
+  ASSERT(strstr(err.message, limit) != NULL);
   rpc_decoder_free(d);
   rpc_writer_destroy(&w);
 }
@@ -612,6 +620,210 @@ TEST(messages_before_a_refused_one_still_decode) {
   ASSERT_EQ(next(d, &m, NULL), WHOSAID_ETOOBIG);
   rpc_decoder_free(d);
   rpc_writer_destroy(&w);
+}
+
+TEST(an_array_of_small_objects_counts_what_it_takes_decoded) {
+  /* [2, "m", [nil x 100000]]: 100 KB of bytes, 2.4 MB of msgpack_objects. */
+  rpc_writer w;
+  rpc_writer_init(&w);
+  rpc_write_notification(&w, "m", 100000);
+  for (int i = 0; i < 100000; i++) msgpack_pack_nil(&w.packer);
+  rpc_decoder *d = new_decoder(1 << 20, 0);
+  ASSERT_NOT_NULL(d);
+  ASSERT_EQ(rpc_decoder_feed(d, w.buffer.data, 9), WHOSAID_ETOOBIG); /* at the header */
+  rpc_decoder_free(d);
+  d = new_decoder(4 << 20, 0);
+  ASSERT_NOT_NULL(d);
+  ASSERT_OK(feed(d, &w.buffer));
+  rpc_message m;
+  ASSERT_EQ(next(d, &m, NULL), 1);
+  ASSERT_EQ(m.params.via.array.size, 100000);
+  rpc_decoder_free(d);
+  rpc_writer_destroy(&w);
+}
+
+/* Skipping messages over the limit *********************************************/
+
+static rpc_decoder *new_skipping_decoder(size_t max_bytes) {
+  rpc_decoder *d = new_decoder(max_bytes, 0);
+  if (d != NULL) rpc_decoder_skip_oversized(d, true);
+  return d;
+}
+
+TEST(a_declared_4_gib_string_is_skipped_without_keeping_it) {
+  /* [0, 9, "poll", [<a string of 4 GiB - 1 bytes>]], then a notification. */
+  static const char header[] = "\x94\x00\x09\xa4poll\x91\xdb\xff\xff\xff\xff";
+  rpc_decoder *d = new_skipping_decoder(1 << 16);
+  ASSERT_NOT_NULL(d);
+  ASSERT_OK(rpc_decoder_feed(d, header, sizeof(header) - 1));
+  rpc_message m;
+  uint32_t id = 0;
+  whosaid_error err = {0, ""};
+  ASSERT_EQ(rpc_decoder_next(d, &m, &id, &err), WHOSAID_ETOOBIG); /* reported at once */
+  ASSERT_EQ(id, 9);
+  ASSERT(strstr(err.message, "skipped") != NULL);
+  const rpc_oversized *o = rpc_decoder_oversized(d);
+  ASSERT_EQ(o->kind, RPC_REQUEST);
+  ASSERT(o->has_id && o->id == 9);
+  ASSERT_SPAN_EQ(o->method, o->method_length, "poll");
+  ASSERT(!o->has_handle);
+  ASSERT(o->least_bytes >= 0xffffffffu);
+  ASSERT_EQ(next(d, &m, &id), 0);
+  ASSERT(rpc_decoder_oversized(d) == NULL); /* reported once */
+  /* Its 4 GiB: counted, never held. */
+  enum { CHUNK = 1 << 20 };
+  char *chunk = calloc(1, CHUNK);
+  ASSERT_NOT_NULL(chunk);
+  uint64_t left = 0xffffffffu;
+  while (left > 0) {
+    size_t n = left < CHUNK ? (size_t)left : CHUNK;
+    ASSERT_OK(rpc_decoder_feed(d, chunk, n));
+    ASSERT_EQ(rpc_decoder_pending(d), 0);
+    left -= n;
+  }
+  free(chunk);
+  rpc_writer w;
+  rpc_writer_init(&w);
+  rpc_write_notification(&w, "after", 0);
+  ASSERT_OK(feed(d, &w.buffer));
+  ASSERT_EQ(next(d, &m, &id), 1);
+  ASSERT_SPAN_EQ(m.method, m.method_length, "after");
+  rpc_decoder_free(d);
+  rpc_writer_destroy(&w);
+}
+
+/* Messages around one over LIMIT: "before", the big one (a lines event of
+ * buffer 3, sent as Neovim does: an extension), "after". */
+static void write_around_a_big_one(rpc_writer *w, size_t lines) {
+  rpc_write_notification(w, "before", 0);
+  rpc_write_notification(w, "nvim_buf_lines_event", 6);
+  msgpack_pack_ext_with_body(&w->packer, "\x03", 1, 0); /* Buffer 3 */
+  msgpack_pack_int(&w->packer, 2);
+  msgpack_pack_int(&w->packer, 0);
+  msgpack_pack_int(&w->packer, -1);
+  msgpack_pack_array(&w->packer, lines);
+  for (size_t i = 0; i < lines; i++) rpc_pack_cstring(&w->packer, "a line of the buffer");
+  msgpack_pack_false(&w->packer);
+  rpc_write_request(w, 12, "after", 1);
+  msgpack_pack_float(&w->packer, 1.5f);
+}
+
+static bool is_around_a_big_one(const summary *s, size_t count) {
+  return count == 3 && s[0].status == 1 && strcmp(s[0].method, "before") == 0 &&
+         s[1].status == WHOSAID_ETOOBIG && s[2].status == 1 &&
+         strcmp(s[2].method, "after") == 0 && s[2].id == 12;
+}
+
+TEST(a_skipped_message_is_reported_in_its_place_however_the_bytes_come) {
+  rpc_writer w;
+  rpc_writer_init(&w);
+  write_around_a_big_one(&w, 1000);
+  /* Whole, in one feed. */
+  rpc_decoder *d = new_skipping_decoder(4096);
+  ASSERT_NOT_NULL(d);
+  ASSERT_OK(feed(d, &w.buffer));
+  summary s[4];
+  rpc_message m;
+  uint32_t id = 0;
+  ASSERT_EQ(next(d, &m, &id), 1);
+  ASSERT_EQ(next(d, &m, &id), WHOSAID_ETOOBIG);
+  ASSERT_EQ(id, UINT32_MAX); /* a notification: nobody to answer */
+  const rpc_oversized *o = rpc_decoder_oversized(d);
+  ASSERT_EQ(o->kind, RPC_NOTIFICATION);
+  ASSERT_SPAN_EQ(o->method, o->method_length, "nvim_buf_lines_event");
+  ASSERT(o->has_handle && o->handle == 3);
+  ASSERT_EQ(next(d, &m, &id), 1);
+  ASSERT_SPAN_EQ(m.method, m.method_length, "after");
+  ASSERT_EQ(next(d, &m, &id), 0);
+  ASSERT_EQ(rpc_decoder_pending(d), 0);
+  rpc_decoder_free(d);
+  /* Byte by byte, and in chunks of every size up to 40, draining after each
+   * feed: the same, and never more than the limit held. */
+  for (size_t cut = 1; cut <= 40; cut++) {
+    d = new_skipping_decoder(4096);
+    ASSERT_NOT_NULL(d);
+    size_t count = 0;
+    for (size_t at = 0; at < w.buffer.size; at += cut) {
+      size_t n = w.buffer.size - at < cut ? w.buffer.size - at : cut;
+      ASSERT_OK(rpc_decoder_feed(d, w.buffer.data + at, n));
+      ASSERT(rpc_decoder_pending(d) <= 4096);
+      count = drain(d, s, count, 4);
+    }
+    ASSERT(is_around_a_big_one(s, count));
+    rpc_decoder_free(d);
+  }
+  rpc_writer_destroy(&w);
+}
+
+TEST(two_skipped_messages_in_a_row_are_each_reported) {
+  /* Whole in one feed: the scan after the first report finds the second. */
+  rpc_writer w;
+  rpc_writer_init(&w);
+  const char *const methods[] = {"first", "second"};
+  for (int i = 0; i < 2; i++) {
+    rpc_write_request(&w, (uint32_t)(40 + i), methods[i], 1);
+    msgpack_pack_array(&w.packer, 200);
+    for (int k = 0; k < 200; k++) msgpack_pack_int(&w.packer, k);
+  }
+  rpc_write_notification(&w, "after", 0);
+  rpc_decoder *d = new_skipping_decoder(1000);
+  ASSERT_NOT_NULL(d);
+  ASSERT_OK(feed(d, &w.buffer));
+  rpc_message m;
+  for (int i = 0; i < 2; i++) {
+    uint32_t id = 0;
+    ASSERT_EQ(next(d, &m, &id), WHOSAID_ETOOBIG);
+    ASSERT_EQ(id, (uint32_t)(40 + i));
+    const rpc_oversized *o = rpc_decoder_oversized(d);
+    ASSERT_NOT_NULL(o);
+    ASSERT_EQ(o->id, (uint32_t)(40 + i));
+    ASSERT_SPAN_EQ(o->method, o->method_length, methods[i]);
+  }
+  ASSERT_EQ(next(d, &m, NULL), 1);
+  ASSERT_SPAN_EQ(m.method, m.method_length, "after");
+  ASSERT_EQ(next(d, &m, NULL), 0);
+  rpc_decoder_free(d);
+  rpc_writer_destroy(&w);
+}
+
+TEST(a_skipped_response_keeps_its_id) {
+  rpc_writer w;
+  rpc_writer_init(&w);
+  rpc_write_response(&w, 4000000000u);
+  msgpack_pack_nil(&w.packer);
+  msgpack_pack_array(&w.packer, 500);
+  for (int i = 0; i < 500; i++) rpc_pack_cstring(&w.packer, "a line");
+  rpc_write_request(&w, 5, "poll", 0);
+  rpc_decoder *d = new_skipping_decoder(1000);
+  ASSERT_NOT_NULL(d);
+  ASSERT_OK(feed(d, &w.buffer));
+  rpc_message m;
+  uint32_t id = 0;
+  ASSERT_EQ(next(d, &m, &id), WHOSAID_ETOOBIG);
+  ASSERT_EQ(id, UINT32_MAX); /* not a request: no error response is due */
+  const rpc_oversized *o = rpc_decoder_oversized(d);
+  ASSERT_EQ(o->kind, RPC_RESPONSE);
+  ASSERT(o->has_id && o->id == 4000000000u);
+  ASSERT(o->method == NULL);
+  ASSERT_EQ(next(d, &m, &id), 1);
+  ASSERT_EQ(m.id, 5);
+  rpc_decoder_free(d);
+  rpc_writer_destroy(&w);
+}
+
+TEST(a_bad_byte_inside_a_skipped_message_still_loses_the_stream) {
+  /* [2, "m", [<array of 65535 elements>: 1, 2, 0xc1 ...]] */
+  static const char bytes[] = "\x93\x02\xa1m\x91\xdc\xff\xff\x01\x02\xc1";
+  rpc_decoder *d = new_skipping_decoder(1000);
+  ASSERT_NOT_NULL(d);
+  ASSERT_OK(rpc_decoder_feed(d, bytes, sizeof(bytes) - 1));
+  rpc_message m;
+  ASSERT_EQ(next(d, &m, NULL), WHOSAID_ETOOBIG);
+  ASSERT_NOT_NULL(rpc_decoder_oversized(d));
+  ASSERT_EQ(next(d, &m, NULL), WHOSAID_EFORMAT);
+  ASSERT(rpc_decoder_oversized(d) == NULL);
+  ASSERT_EQ(rpc_decoder_feed(d, bytes, 1), WHOSAID_EFORMAT);
+  rpc_decoder_free(d);
 }
 
 /* Hostile nesting ************************************************************/
@@ -924,6 +1136,12 @@ int main(void) {
   RUN(a_huge_declared_array_is_refused_before_msgpack_allocates_it);
   RUN(the_limit_is_exact);
   RUN(messages_before_a_refused_one_still_decode);
+  RUN(an_array_of_small_objects_counts_what_it_takes_decoded);
+  RUN(a_declared_4_gib_string_is_skipped_without_keeping_it);
+  RUN(a_skipped_message_is_reported_in_its_place_however_the_bytes_come);
+  RUN(two_skipped_messages_in_a_row_are_each_reported);
+  RUN(a_skipped_response_keeps_its_id);
+  RUN(a_bad_byte_inside_a_skipped_message_still_loses_the_stream);
   RUN(nesting_deeper_than_max_depth_is_refused);
   RUN(max_depth_is_exact);
   RUN(the_default_depth_is_what_msgpack_can_decode);
