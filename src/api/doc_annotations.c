@@ -373,7 +373,8 @@ static int place_all(placer *p, const whosaid_annotations *set) {
   if (status == 0) status = VEC_RESERVE(&p->claimed, doc->quotes.len);
   if (status == 0) status = VEC_RESERVE(&doc->places, set->entries.len);
   if (status != 0) return status;
-  memset(p->claimed.items, 0, doc->quotes.len * sizeof(bool));
+  /* Without quoted spans ITEMS may be NULL, which memset must never get. */
+  if (doc->quotes.len > 0) memset(p->claimed.items, 0, doc->quotes.len * sizeof(bool));
   p->claimed.len = doc->quotes.len;
   for (size_t i = 0; status == 0 && i < set->entries.len; i++) {
     status = place_one(p, &set->entries.items[i], &doc->places.items[i]);

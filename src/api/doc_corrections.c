@@ -204,7 +204,8 @@ static int renumber_speakers(whosaid_doc *doc) {
     api_attribution *a = &doc->attributions.items[q];
     if (a->speaker >= 0) a->speaker = new_index[a->speaker];
   }
-  memcpy(doc->speakers.items, kept, next * sizeof(*kept));
+  /* With no speaker kept, ITEMS may be NULL, which memcpy must never get. */
+  if (next > 0) memcpy(doc->speakers.items, kept, next * sizeof(*kept));
   doc->speakers.len = next;
   ws_free(new_index);
   ws_free(kept);

@@ -229,6 +229,20 @@ static int read_weights(ner_model *m, const model_header *header, const char *pa
   return status == 0 ? build_buckets(table) : status;
 }
 
+/* A vocabulary entry's sums add up at most NER_MAX_WORD_FEATURES int16
+ * weights (ner_word_sums); larger ones come from a damaged file, and would
+ * overflow the tagger's int32 sums. */
+static bool sums_in_range(const ner_vocabulary *vocabulary) {
+  const int32_t most = NER_MAX_WORD_FEATURES * 32768;
+  for (size_t i = 0; i < vocabulary->count; i++) {
+    const int32_t *sums = &vocabulary->entries[i].sums[0][0];
+    for (size_t k = 0; k < NER_OFFSETS * NER_LABELS; k++) {
+      if (sums[k] > most || sums[k] < -most) return false;
+    }
+  }
+  return true;
+}
+
 static int read_sections(ner_model *m, const char *path, whosaid_error *err) {
   const model_header *header;
   int status = section(m, "NERH", sizeof(*header), (const void **)&header, path, err);
@@ -254,6 +268,9 @@ static int read_sections(ner_model *m, const char *path, whosaid_error *err) {
     if (m->vocabulary.entries[i - 1].key >= m->vocabulary.entries[i].key) {
       status = corrupt(err, path, "vocabulary out of order: the file is damaged");
     }
+  }
+  if (status == 0 && !sums_in_range(&m->vocabulary)) {
+    status = corrupt(err, path, "vocabulary sums out of range: the file is damaged");
   }
   if (status == 0) status = ner_vocabulary_index(&m->vocabulary);
   return status == 0 ? ner_lexicon_index(&m->lexicon) : status;
