@@ -75,6 +75,8 @@ endfunction
 
 " on, off, toggle ***************************************************************
 
+let s:wait_bytes = 1024 * 1024
+
 function! s:enable(buf) abort
   if &buftype !=# '' && &buftype !=# 'acwrite'
     call s:error('whosaid: not a text buffer')
@@ -84,7 +86,13 @@ function! s:enable(buf) abort
     call whosaid#host#attach(a:buf)
     " The corrections first, so that the first highlights show them.
     call whosaid#annotations#load(a:buf)
-    call whosaid#host#request('analyze', a:buf)  " returns once highlights are in place
+    " Up to 1 MiB, wait for the first highlights (a few tens of ms), so that
+    " what follows sees them. A larger buffer is analysed while the user goes
+    " on: its highlights come when ready, and a request that needs the
+    " analysis waits for it then.
+    if nvim_buf_get_offset(a:buf, nvim_buf_line_count(a:buf)) <= s:wait_bytes
+      call whosaid#host#request('analyze', a:buf)  " returns once highlights are in place
+    endif
   catch
     if !whosaid#host#reported(v:exception)
       call s:error(substitute(v:exception, '^Vim\%((\a\+)\)\=:E\d\+: ', '', ''))

@@ -101,9 +101,12 @@ local function run()
   -- 5 MB: enabled, and still answering afterwards.
   vim.cmd('enew')
   local lines = vim.fn.readfile(article)
-  local big = {}
-  while #big * 60 < 5000000 do
-    for _, line in ipairs(lines) do table.insert(big, line) end
+  local big, size = {}, 0
+  while size < 5000000 do
+    for _, line in ipairs(lines) do
+      table.insert(big, line)
+      size = size + #line + 1
+    end
   end
   vim.api.nvim_buf_set_lines(0, 0, -1, false, big)
   local start = vim.loop.hrtime()
