@@ -216,6 +216,10 @@ function! whosaid#host#channel() abort
   if get(g:, 'whosaid_debounce_ms', 0) > 0
     call extend(command, ['--debounce', string(g:whosaid_debounce_ms)])
   endif
+  if get(g:, 'whosaid_max_buffer', 0) > 0
+    " (in KiB: a number alone would be MiB to the host)
+    call extend(command, ['--max-buffer', ((g:whosaid_max_buffer + 1023) / 1024) . 'K'])
+  endif
   let s:stderr = []
   let channel = jobstart(command, {'rpc': v:true, 'on_stderr': function('s:on_stderr'),
         \ 'on_exit': function('s:on_exit')})

@@ -300,6 +300,34 @@ function phases.typing()
   results.stalled_message = count('did not answer within')
 end
 
+-- g:whosaid_max_buffer: a buffer over it keeps no highlights and says so
+-- once; under it again, the highlights come back; the buffer is untouched.
+function phases.limit()
+  vim.g.whosaid_max_buffer = 8000
+  vim.cmd('edit ' .. vim.fn.fnameescape(article_copy(4)))  -- about 12 KB
+  local before = vim.api.nvim_buf_get_lines(0, 0, -1, false)
+  results.bytes = vim.fn.wordcount().bytes
+  vim.cmd('messages clear')
+  vim.cmd('WhoSaid on')
+  -- (The host's message is a notification: it shows once Neovim waits.)
+  vim.wait(3000, function() return count('too large') > 0 end, 10)
+  results.marks_over = #settled_marks()
+  results.too_large_on = count('too large')
+  -- Edits while still over the limit: no more messages.
+  vim.api.nvim_buf_set_lines(0, 0, 0, false, {'"One more," he said.'})
+  vim.wait(300)
+  results.marks_still_over = #settled_marks()
+  results.too_large_after_edit = count('too large')
+  vim.api.nvim_buf_set_lines(0, 0, 1, false, {})
+  results.untouched = vim.deep_equal(before, vim.api.nvim_buf_get_lines(0, 0, -1, false))
+  -- Cut to one copy of the article (about 3 KB): the highlights come back.
+  vim.api.nvim_buf_set_lines(0, vim.fn.len(vim.fn.readfile(article)) + 1, -1, false, {})
+  results.bytes_under = vim.fn.wordcount().bytes
+  vim.wait(3000, function() return #marks() > 0 end, 10)
+  results.marks_under = #settled_marks()
+  results.too_large_end = count('too large')
+end
+
 local ok, err = pcall(phases[phase])
 results.error = ok and vim.NIL or tostring(err)
 results.messages = results.messages or messages()

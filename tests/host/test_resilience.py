@@ -241,5 +241,32 @@ class Typing(unittest.TestCase):
         self.assertEqual(self.r['running_after_stall'], 0)
 
 
+
+class Limit(unittest.TestCase):
+    """g:whosaid_max_buffer (8000 bytes here) reaches the host."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.r = run_phase('limit')
+
+    def test_ran_without_error(self):
+        self.assertIsNone(self.r['error'], self.r['all_messages'])
+        self.assertGreater(self.r['bytes'], 8000)
+        self.assertLess(self.r['bytes_under'], 8000)
+
+    def test_over_the_limit_no_highlights_and_one_message(self):
+        self.assertEqual(self.r['marks_over'], 0)
+        self.assertEqual(self.r['marks_still_over'], 0)
+        self.assertEqual(self.r['too_large_on'], 1, self.r['all_messages'])
+        self.assertEqual(self.r['too_large_after_edit'], 1, self.r['all_messages'])
+
+    def test_under_the_limit_again_highlighted(self):
+        self.assertGreater(self.r['marks_under'], 10)
+        self.assertEqual(self.r['too_large_end'], 1, self.r['all_messages'])
+
+    def test_the_buffer_is_untouched(self):
+        self.assertTrue(self.r['untouched'])
+
+
 if __name__ == '__main__':
     unittest.main(verbosity=2)
