@@ -657,6 +657,9 @@ typedef struct {
                                cleared, the user told once, until it shrinks; 0: 16 MiB */
   size_t max_marks;         /* highlights placed in a buffer, the first in text order;
                                0: 100000 */
+  size_t max_line_bytes;    /* a longer line is not analysed (it is read as blanks, so
+                               that every other position stays), the user told once;
+                               0: 1 MiB */
 } whosaid_host_options;
 
 /*

@@ -220,6 +220,9 @@ function! whosaid#host#channel() abort
     " (in KiB: a number alone would be MiB to the host)
     call extend(command, ['--max-buffer', ((g:whosaid_max_buffer + 1023) / 1024) . 'K'])
   endif
+  if get(g:, 'whosaid_max_line', 0) > 0
+    call extend(command, ['--max-line', ((g:whosaid_max_line + 1023) / 1024) . 'K'])
+  endif
   let s:stderr = []
   let channel = jobstart(command, {'rpc': v:true, 'on_stderr': function('s:on_stderr'),
         \ 'on_exit': function('s:on_exit')})

@@ -13,7 +13,7 @@
 
 void cli_print_host_help(FILE *stream) {
   fputs("Usage: whosaid host [--model PATH] [--debounce MS] [--max-message SIZE]\n"
-        "                    [--max-buffer SIZE] [--max-marks N]\n"
+        "                    [--max-buffer SIZE] [--max-line SIZE] [--max-marks N]\n"
         "\n"
         "Serve msgpack-RPC on standard input and output, as Neovim's job channel speaks\n"
         "it (jobstart([prog, 'host'], {'rpc': v:true})), until the input ends. Nothing\n"
@@ -29,6 +29,8 @@ void cli_print_host_help(FILE *stream) {
         "                      decoded (default 64M)\n"
         "  --max-buffer SIZE   do not analyse a larger buffer: its highlights are cleared\n"
         "                      and the user told once, until it is smaller (default 16M)\n"
+        "  --max-line SIZE     read a longer line as blanks: no highlights in it, the\n"
+        "                      user told once (default 1M)\n"
         "  --max-marks N       highlight at most the first N spans of a buffer, the user\n"
         "                      told once when there are more (default 100000)\n"
         "\n"
@@ -52,6 +54,14 @@ static size_t parse_size(const char *text) {
   return bytes >= 1024 ? bytes : 0;
 }
 
+/* The field of OPTIONS a size option NAME sets, or NULL. */
+static size_t *size_option(const char *name, whosaid_host_options *options) {
+  if (strcmp(name, "--max-message") == 0) return &options->max_message_bytes;
+  if (strcmp(name, "--max-buffer") == 0) return &options->max_buffer_bytes;
+  if (strcmp(name, "--max-line") == 0) return &options->max_line_bytes;
+  return NULL;
+}
+
 int cli_host_main(const char *program_path, int argc, char **argv) {
   const char *model_path = NULL;
   whosaid_host_options options = {.input_fd = STDIN_FILENO, .output_fd = STDOUT_FILENO};
@@ -65,15 +75,14 @@ int cli_host_main(const char *program_path, int argc, char **argv) {
         return cli_usage_error("host: --debounce takes milliseconds from 1 to 10000");
       }
       options.debounce_ms = (unsigned)ms;
-    } else if ((strcmp(argv[i], "--max-message") == 0 || strcmp(argv[i], "--max-buffer") == 0) &&
-               i + 1 < argc) {
-      bool message = strcmp(argv[i], "--max-message") == 0;
-      size_t bytes = parse_size(argv[++i]);
+    } else if (size_option(argv[i], &options) != NULL && i + 1 < argc) {
+      size_t bytes = parse_size(argv[i + 1]);
       if (bytes == 0) {
         return cli_usage_error("host: %s takes a size from 1K to 1024G, such as 512K or 8M "
-                               "(a number alone is MiB)", argv[i - 1]);
+                               "(a number alone is MiB)", argv[i]);
       }
-      *(message ? &options.max_message_bytes : &options.max_buffer_bytes) = bytes;
+      *size_option(argv[i], &options) = bytes;
+      i++;
     } else if (strcmp(argv[i], "--max-marks") == 0 && i + 1 < argc) {
       char *end;
       long n = strtol(argv[++i], &end, 10);

@@ -193,8 +193,38 @@ int host_buffer_apply_lines(host_buffer *b, int64_t first, int64_t last,
   return 0;
 }
 
-/* The lines joined by '\n', as Neovim's buffer text; NULL when out of memory. */
-static char *join_lines(const host_buffer *b, size_t *length) {
+/* Lines over max_line_bytes: one such line of minified data or base64 is
+ * no article text, and highlights in it would slow Neovim's redraw of it
+ * down. It is read as blanks, so that every other position stays; the user
+ * is told once, until no line is over the limit. Called on the loop thread
+ * only (it may call Neovim). */
+static void blank_long_lines(host_buffer *b, char *text) {
+  size_t limit = b->h->options.max_line_bytes, count = 0, first = 0, at = 0;
+  for (size_t i = 0; i < b->lines.len; i++) {
+    size_t length = b->lines.items[i].length;
+    if (length > limit) {
+      if (count++ == 0) first = i;
+      memset(text + at, ' ', length);
+    }
+    at += length + 1;
+  }
+  if (count == 0) {
+    b->long_lines_told = false;
+    return;
+  }
+  if (b->long_lines_told) return;
+  b->long_lines_told = true;
+  char limit_text[32], message[200];
+  describe_size(limit_text, sizeof(limit_text), limit);
+  snprintf(message, sizeof(message),
+           "whosaid: buffer %lld: %zu line%s over %s not analysed (the first: line %zu)",
+           (long long)b->handle, count, count == 1 ? "" : "s", limit_text, first + 1);
+  host_tell_user(b->h, message);
+}
+
+/* The lines joined by '\n', as Neovim's buffer text, lines over the limit
+ * blank; NULL when out of memory. */
+static char *join_lines(host_buffer *b, size_t *length) {
   size_t total = 0;
   for (size_t i = 0; i < b->lines.len; i++) total += b->lines.items[i].length + 1;
   char *text = ws_malloc(total + 1);
@@ -207,6 +237,7 @@ static char *join_lines(const host_buffer *b, size_t *length) {
   }
   text[at] = '\0';
   *length = at;
+  blank_long_lines(b, text);
   return text;
 }
 

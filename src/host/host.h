@@ -137,6 +137,7 @@ struct host_buffer {
   bool sizing;             /* Neovim was asked its size */
   bool reloading;          /* Neovim was asked its lines */
   bool marks_capped;       /* more highlights than max_marks: the user was told */
+  bool long_lines_told;    /* lines over max_line_bytes were read as blanks: the user was told */
 };
 
 /* The state of the host ************************************************************/

@@ -18,12 +18,14 @@
 #define DEFAULT_MAX_MESSAGE ((size_t)64 << 20)
 #define DEFAULT_MAX_BUFFER ((size_t)16 << 20)
 #define DEFAULT_MAX_MARKS 100000
+#define DEFAULT_MAX_LINE ((size_t)1 << 20)
 #define MAX_DEPTH 64
 
 static void default_limits(whosaid_host_options *options) {
   if (options->max_message_bytes == 0) options->max_message_bytes = DEFAULT_MAX_MESSAGE;
   if (options->max_buffer_bytes == 0) options->max_buffer_bytes = DEFAULT_MAX_BUFFER;
   if (options->max_marks == 0) options->max_marks = DEFAULT_MAX_MARKS;
+  if (options->max_line_bytes == 0) options->max_line_bytes = DEFAULT_MAX_LINE;
 }
 
 static void release(host *h) {

@@ -804,6 +804,63 @@ class BufferLimits(Session):
         self.assertIn("notification 'nvim_buf_lines_event'", self.log())
         self.assertIn('skipped', self.log())
 
+    def test_a_line_over_the_limit_is_read_as_blanks_and_the_user_told_once(self):
+        host = self.start('--max-line', '1K', '--debounce', '5')
+        self.attach(host, 1, ARTICLE)
+        update = self.next_call(host)
+        every = update[3][1][3]
+        host.respond(update[1], 0)
+        self.assert_clean_exit(host)
+
+        # The same article with a long line of data (a quote and a name in
+        # it) after its headline.
+        long_line = '\u201cSo said,\u201d said Angela Merkel. ' + 'QUJD' * 400
+        self.assertGreater(len(long_line.encode()), 1024)
+        lines = ARTICLE[:1] + [long_line] + ARTICLE[1:]
+        host = self.start('--max-line', '1K', '--debounce', '5')
+        self.attach(host, 1, lines)
+        calls = [self.next_call(host)]
+        while not is_update(calls[-1]):
+            calls.append(self.next_call(host))
+        tells = [c for c in calls if is_tell(c)]
+        self.assertEqual(len(tells), 1, calls)
+        self.assertEqual(tells[0][3][1][0], 'whosaid: buffer 1: 1 line over 1.0 KiB not '
+                         'analysed (the first: line 2)')
+        updates = [c for c in calls if is_update(c)]
+        self.assertEqual(len(updates), 1, calls)
+        additions = updates[0][3][1][3]
+        host.respond(updates[0][1], 0)
+        # Nothing in the long line; the rest as without it, one line down.
+        self.assertFalse([add for add in additions if add[1] == 1], additions)
+        def where(add, down):  # a mark without its id, below the headline DOWN lines up
+            down = down if add[1] > 0 else 0
+            if len(add) == 7:
+                return repr((add[1] - down, add[2], add[3] - down) + tuple(add[4:]))
+            return repr((add[1] - down,) + tuple(add[2:]))
+        self.assertEqual(sorted(where(add, 1) for add in additions),
+                         sorted(where(add, 0) for add in every))
+        quotes = host.call('quotes', 1)[1]
+        self.assertEqual([q['speaker'] for q in quotes], ['Mike Pompeo'])
+        # An edit with the long line still there: told no more. Without it,
+        # and with it back: told again.
+        def tells_analysing(host):  # analyze, answering the calls before its answer
+            msgid, tells = host.request('analyze', 1), 0
+            while True:
+                message = host.read()
+                if message[0] == 1 and message[1] == msgid:
+                    self.assertEqual(message[2:], [None, True])
+                    return tells
+                self.assertEqual(message[0], 0, message)
+                tells += is_tell(message)
+                host.respond(message[1], None if is_tell(message) else 0)
+        host.send([2, 'nvim_buf_lines_event', [1, 3, 4, 4, ['More.'], False]])
+        self.assertEqual(tells_analysing(host), 0)
+        host.send([2, 'nvim_buf_lines_event', [1, 4, 1, 2, [], False]])
+        self.assertEqual(tells_analysing(host), 0)
+        host.send([2, 'nvim_buf_lines_event', [1, 5, 1, 1, [long_line], False]])
+        self.assertEqual(tells_analysing(host), 1)
+        self.assert_clean_exit(host)
+
     def test_at_most_max_marks_highlights_the_first_in_text_order(self):
         host = self.start('--debounce', '5')
         self.attach(host, 1, ARTICLE)
@@ -841,11 +898,12 @@ class Options(unittest.TestCase):
         help_text = subprocess.run([PROGRAM, 'host', '--help'], capture_output=True,
                                    text=True, timeout=30).stdout
         for option in ('--max-message SIZE', '--max-buffer SIZE', '--max-marks N',
-                       'default 64M', 'default 16M', 'default 100000'):
+                       '--max-line SIZE', 'default 64M', 'default 16M', 'default 100000',
+                       'default 1M'):
             self.assertIn(option, help_text)
         for args in (['--max-buffer', '0'], ['--max-buffer', '-1'], ['--max-message', '12Q'],
                      ['--max-message', '0.5'], ['--max-marks', '0'], ['--max-marks', 'x'],
-                     ['--max-buffer', '2T']):
+                     ['--max-buffer', '2T'], ['--max-line', '0']):
             result = subprocess.run([PROGRAM, 'host'] + args, capture_output=True, text=True,
                                     timeout=30, stdin=subprocess.DEVNULL)
             self.assertEqual(result.returncode, 2, args)
