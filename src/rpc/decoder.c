@@ -478,10 +478,14 @@ static void scan(rpc_decoder *d) {
   scan_state *s = &d->scan;
   const unsigned char *bytes = (const unsigned char *)d->unpacker.buffer + d->unpacker.off;
   size_t held = rpc_decoder_pending(d);
+  bool header_cut = false; /* the scan stopped in a header cut between two feeds */
   while (d->status == 0 && !s->rejected && !d->report_pending) {
     header h;
     int r = read_header(bytes + s->scanned, held - s->scanned, &h);
-    if (r == 0) break;
+    if (r == 0) {
+      header_cut = held > s->scanned;
+      break;
+    }
     if (r < 0) {
       lose_stream(d, WHOSAID_EFORMAT, "not msgpack: byte 0x%02x starts no object",
                   bytes[s->scanned]);
@@ -504,8 +508,11 @@ static void scan(rpc_decoder *d) {
     if (s->remaining == 0) end_object(s);
   }
   /* What the checks above imply, said outright: the bytes of an unfinished
-   * message never exceed the limit. */
-  if (d->status == 0 && !s->rejected && !d->report_pending && held - s->ready > d->max_bytes) {
+   * message never exceed the limit, but for the start of a header cut
+   * between two feeds (at most 8 bytes), which is judged once it is whole:
+   * refusing it now would lose a stream that skipping keeps. */
+  size_t judged = header_cut ? s->scanned : held;
+  if (d->status == 0 && !s->rejected && !d->report_pending && judged - s->ready > d->max_bytes) {
     lose_stream(d, WHOSAID_ETOOBIG, "a message larger than the limit of %llu bytes",
                 (unsigned long long)d->max_bytes);
   }

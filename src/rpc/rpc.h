@@ -102,7 +102,8 @@ int rpc_decoder_feed(rpc_decoder *decoder, const char *data, size_t length);
 int rpc_decoder_next(rpc_decoder *decoder, rpc_message *out, uint32_t *id_out,
                      whosaid_error *err);
 
-/* Bytes held but not yet decoded (for tests and the memory bound). */
+/* Bytes held but not yet decoded (for tests and the memory bound): at most
+ * max_message_bytes, plus up to 8 bytes of a header cut between feeds. */
 size_t rpc_decoder_pending(const rpc_decoder *decoder);
 
 /* Encoding ******************************************************************/
