@@ -660,11 +660,15 @@ typedef struct {
   size_t max_line_bytes;    /* a longer line is not analysed (it is read as blanks, so
                                that every other position stays), the user told once;
                                0: 1 MiB */
+  bool vim;                 /* speak Vim's JSON channel protocol instead of msgpack-RPC
+                               (`whosaid host --vim`; doc/host.md, "Vim") */
 } whosaid_host_options;
 
 /*
  * Serve msgpack-RPC on INPUT_FD/OUTPUT_FD as Neovim's job channel speaks it
- * (jobstart([prog, 'host'], {'rpc': v:true})) until the input ends, then
+ * (jobstart([prog, 'host'], {'rpc': v:true})), or with VIM the JSON of
+ * Vim's (job_start([prog, 'host', '--vim'], {'mode': 'json'})), the same
+ * methods either way, until the input ends, then
  * release everything and return 0; a broken output or a stream that is not
  * msgpack-RPC ends it too (WHOSAID_EIO, WHOSAID_EFORMAT). MODEL may be
  * NULL (quotes only). Logs go to stderr or $WHOSAID_LOG_FILE, at the level

@@ -1,7 +1,7 @@
 /*
- * cli_host.c: `whosaid host`, the msgpack-RPC host the editor starts. It
- * loads the model as analyze does, then serves standard input and output
- * until the input ends.
+ * cli_host.c: `whosaid host`, the msgpack-RPC host the editor starts (with
+ * --vim, the same host speaking Vim's JSON channel). It loads the model as
+ * analyze does, then serves standard input and output until the input ends.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -12,16 +12,19 @@
 #include "cli/cli.h"
 
 void cli_print_host_help(FILE *stream) {
-  fputs("Usage: whosaid host [--model PATH] [--debounce MS] [--max-message SIZE]\n"
+  fputs("Usage: whosaid host [--vim] [--model PATH] [--debounce MS] [--max-message SIZE]\n"
         "                    [--max-buffer SIZE] [--max-line SIZE] [--max-marks N]\n"
         "\n"
         "Serve msgpack-RPC on standard input and output, as Neovim's job channel speaks\n"
-        "it (jobstart([prog, 'host'], {'rpc': v:true})), until the input ends. Nothing\n"
-        "but msgpack-RPC is written to standard output; messages go to standard error,\n"
-        "or to $WHOSAID_LOG_FILE, at the level of $WHOSAID_LOG_LEVEL (error, warn,\n"
-        "info, debug). The methods and the limits are described in doc/host.md.\n"
+        "it (jobstart([prog, 'host'], {'rpc': v:true})), until the input ends; with\n"
+        "--vim, the JSON of Vim's job channels instead\n"
+        "(job_start([prog, 'host', '--vim'], {'mode': 'json'})). Nothing but those\n"
+        "messages is written to standard output; messages go to standard error, or to\n"
+        "$WHOSAID_LOG_FILE, at the level of $WHOSAID_LOG_LEVEL (error, warn, info,\n"
+        "debug). The methods and the limits are described in doc/host.md.\n"
         "\n"
         "Options:\n"
+        "  --vim               speak Vim's JSON channel protocol (doc/host.md, \"Vim\")\n"
         "  --model PATH        the model directory (default: as for analyze)\n"
         "  --debounce MS       wait this long after an edit before analysing (default 30)\n"
         "  --max-message SIZE  skip a larger message from the editor (a request gets an\n"
@@ -90,6 +93,8 @@ int cli_host_main(const char *program_path, int argc, char **argv) {
         return cli_usage_error("host: --max-marks takes a number from 1 to 10000000");
       }
       options.max_marks = (size_t)n;
+    } else if (strcmp(argv[i], "--vim") == 0) {
+      options.vim = true;
     } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
       cli_print_host_help(stdout);
       return CLI_EXIT_OK;

@@ -148,6 +148,21 @@ static void describe_size(char *out, size_t size, uint64_t bytes) {
   }
 }
 
+/* A Neovim buffer has at least one line, but it reports deleting them all
+ * (":%delete") as leaving none: the copy keeps the empty line that remains,
+ * so that the next edit, which counts it, applies. (Reserved by the caller.) */
+static void keep_one_line(host_buffer *b) {
+  char *empty = ws_malloc(1);
+  if (empty == NULL) { /* the next edit will not apply: reloaded then */
+    host_buffer_lose(b, false, 0);
+    return;
+  }
+  empty[0] = '\0';
+  b->lines.items[0] = (host_line){empty, 0};
+  b->lines.len = 1;
+  b->bytes = 1;
+}
+
 int host_buffer_apply_lines(host_buffer *b, int64_t first, int64_t last,
                             const msgpack_object *lines) {
   if (lines->type != MSGPACK_OBJECT_ARRAY) return WHOSAID_EINVAL;
@@ -187,6 +202,7 @@ int host_buffer_apply_lines(host_buffer *b, int64_t first, int64_t last,
   b->lines.len = total;
   b->bytes = (size_t)bytes;
   ws_free(copies);
+  if (total == 0) keep_one_line(b);
   host_marks_edit(b, (uint32_t)first, (uint32_t)last, (uint32_t)count);
   b->edits++;
   b->dirty = true;
@@ -306,6 +322,7 @@ static void on_reloaded(host *h, void *context, const msgpack_object *error,
   if (error->type != MSGPACK_OBJECT_NIL || result->type != MSGPACK_OBJECT_ARRAY) {
     host_log(HOST_LOG_ERROR, "buffer %lld could not be reloaded: it waits for its next edit",
              (long long)b->handle);
+    host_marks_update(b); /* answers the requests that waited for the reload */
     return;
   }
   b->lost = false;
@@ -316,6 +333,7 @@ static void on_reloaded(host *h, void *context, const msgpack_object *error,
              whosaid_strerror(status));
     host_buffer_lose(b, false, 0);
     b->lost_edits = edited;
+    host_marks_update(b); /* answers the requests that waited for the reload */
     return;
   }
   if (b->lost) return; /* too large after all */
@@ -380,9 +398,7 @@ static void ask_size(host_buffer *b) {
   host *h = b->h;
   b->sizing = true;
   b->lost_edits = false;
-  uint32_t id = host_call_begin(h, "nvim_exec_lua", 2);
-  rpc_pack_cstring(&h->writer.packer, size_lua);
-  msgpack_pack_array(&h->writer.packer, 1);
+  uint32_t id = host_call_lua(h, size_lua, "whosaid_buffer_size", 1);
   msgpack_pack_int64(&h->writer.packer, b->handle);
   host_call_end(h, id, on_sized, (void *)(intptr_t)b->handle);
 }

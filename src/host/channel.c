@@ -5,6 +5,12 @@
  * written). The loop never blocks: a call to Neovim returns at once and its
  * reply arrives later as a response, while other messages keep coming.
  *
+ * With --vim the peer is Vim's JSON channel: the JSON decoder gives the
+ * dispatcher the same messages, and each message the host builds (in
+ * msgpack, as for Neovim) is turned into Vim's JSON as it is sent. Vim
+ * runs the host's calls while it waits for an answer in ch_evalexpr(), as
+ * Neovim does in rpcrequest(), so the rules below hold for both.
+ *
  * The rules Neovim imposes on a host (verified with Neovim 0.7.2):
  *
  * 1. Keep reading while a call to Neovim is pending. While Vimscript waits
@@ -43,15 +49,41 @@ typedef struct {
 static void on_written(uv_write_t *request, int status) {
   write_request *write = (write_request *)request;
   if (status < 0 && status != UV_ECANCELED) {
-    host_log(HOST_LOG_ERROR, "writing to Neovim failed: %s", uv_strerror(status));
+    host_log(HOST_LOG_ERROR, "writing to %s failed: %s", host_editor(write->h),
+             uv_strerror(status));
     write->h->status = WHOSAID_EIO;
     host_channel_stop(write->h);
   }
   ws_free(write);
 }
 
+/* The message in h->writer as Vim's JSON, in h->json_out; false (and
+ * logged) when it cannot be. */
+static bool encode_for_vim(host *h) {
+  h->json_out.length = 0;
+  h->json_out.failed = false;
+  whosaid_error err = {0, ""};
+  int status = rpc_json_encode(h->writer.buffer.data, h->writer.buffer.size,
+                               RPC_JSON_VIM_FUNCTION, &h->json_out, &err);
+  if (status != 0) {
+    host_log(HOST_LOG_ERROR, "a message of %zu bytes was not sent: %s", h->writer.buffer.size,
+             err.message);
+  }
+  return status == 0;
+}
+
+/* Keep no buffer a large message left behind. */
+static void release_json_out(host *h) {
+  if (h->json_out.capacity > ((size_t)1 << 20)) ws_buffer_destroy(&h->json_out);
+}
+
 void host_send(host *h) {
-  size_t size = h->writer.buffer.size;
+  if (h->vim && h->output_open && h->writer.buffer.size > 0 && !encode_for_vim(h)) {
+    rpc_writer_reset(&h->writer);
+    return;
+  }
+  const char *data = h->vim ? h->json_out.data : h->writer.buffer.data;
+  size_t size = h->vim ? h->json_out.length : h->writer.buffer.size;
   if (!h->output_open || size == 0) {
     rpc_writer_reset(&h->writer);
     return;
@@ -63,17 +95,20 @@ void host_send(host *h) {
     return;
   }
   write->h = h;
-  memcpy(write->data, h->writer.buffer.data, size);
+  memcpy(write->data, data, size);
   rpc_writer_reset(&h->writer);
+  if (h->vim) release_json_out(h);
   uv_buf_t buffer = uv_buf_init(write->data, (unsigned)size);
   int status = uv_write(&write->request, (uv_stream_t *)&h->output, &buffer, 1, on_written);
   if (status < 0) {
-    host_log(HOST_LOG_ERROR, "writing to Neovim failed: %s", uv_strerror(status));
+    host_log(HOST_LOG_ERROR, "writing to %s failed: %s", host_editor(h), uv_strerror(status));
     ws_free(write);
     h->status = WHOSAID_EIO;
     host_channel_stop(h);
   }
 }
+
+const char *host_editor(const host *h) { return h->vim ? "Vim" : "Neovim"; }
 
 void host_respond_begin(host *h, uint32_t id) {
   rpc_write_response(&h->writer, id);
@@ -118,6 +153,14 @@ uint32_t host_call_begin(host *h, const char *method, size_t params) {
   return id;
 }
 
+uint32_t host_call_lua(host *h, const char *lua, const char *vim_method, size_t args) {
+  if (h->vim) return host_call_begin(h, vim_method, args);
+  uint32_t id = host_call_begin(h, "nvim_exec_lua", 2);
+  rpc_pack_cstring(&h->writer.packer, lua);
+  msgpack_pack_array(&h->writer.packer, args);
+  return id;
+}
+
 void host_call_end(host *h, uint32_t id, host_reply_fn reply, void *context) {
   host_call call = {id, reply, context};
   if (VEC_PUSH(&h->calls, call) != 0) {
@@ -135,7 +178,7 @@ static void handle_response(host *h, const rpc_message *message) {
     host_call call = h->calls.items[i];
     h->calls.items[i] = h->calls.items[--h->calls.len];
     if (message->error.type != MSGPACK_OBJECT_NIL) {
-      host_log(HOST_LOG_WARN, "Neovim refused call %u", message->id);
+      host_log(HOST_LOG_WARN, "%s refused call %u", host_editor(h), message->id);
     }
     if (call.reply != NULL) call.reply(h, call.context, &message->error, &message->result);
     return;
@@ -153,9 +196,7 @@ static const char tell_lua[] =
 
 void host_tell_user(host *h, const char *message) {
   host_log(HOST_LOG_WARN, "told the user: %s", message);
-  uint32_t id = host_call_begin(h, "nvim_exec_lua", 2);
-  rpc_pack_cstring(&h->writer.packer, tell_lua);
-  msgpack_pack_array(&h->writer.packer, 1);
+  uint32_t id = host_call_lua(h, tell_lua, "whosaid_notify", 1);
   rpc_pack_cstring(&h->writer.packer, message);
   host_call_end(h, id, NULL, NULL);
 }
@@ -213,23 +254,40 @@ static void dispatch(host *h, const rpc_message *message) {
   }
 }
 
+/* The decoder of the host's mode: msgpack-RPC, or Vim's JSON. */
+static int decoder_feed(host *h, const char *data, size_t length) {
+  if (h->vim) return rpc_json_decoder_feed(h->json_decoder, data, length);
+  return rpc_decoder_feed(h->decoder, data, length);
+}
+
+static int decoder_next(host *h, rpc_message *message, uint32_t *id, whosaid_error *err) {
+  if (h->vim) return rpc_json_decoder_next(h->json_decoder, message, id, err);
+  return rpc_decoder_next(h->decoder, message, id, err);
+}
+
+static const rpc_oversized *decoder_oversized(const host *h) {
+  if (h->vim) return rpc_json_decoder_oversized(h->json_decoder);
+  return rpc_decoder_oversized(h->decoder);
+}
+
 /* Decode and dispatch every whole message the decoder holds. */
 static void drain(host *h) {
   while (!h->stopping) {
     rpc_message message;
     uint32_t id = UINT32_MAX;
     whosaid_error err = {0, ""};
-    int status = rpc_decoder_next(h->decoder, &message, &id, &err);
+    int status = decoder_next(h, &message, &id, &err);
     if (status == 0) return;
     if (status == 1) {
       dispatch(h, &message);
-    } else if (status == WHOSAID_ETOOBIG && rpc_decoder_oversized(h->decoder) != NULL) {
-      handle_oversized(h, rpc_decoder_oversized(h->decoder), err.message);
+    } else if (status == WHOSAID_ETOOBIG && decoder_oversized(h) != NULL) {
+      handle_oversized(h, decoder_oversized(h), err.message);
     } else if (status == WHOSAID_EINVAL) { /* a bad message, but the stream goes on */
       host_log(HOST_LOG_WARN, "malformed message: %s", err.message);
       if (id != UINT32_MAX) host_respond_error(h, id, "malformed request: %s", err.message);
     } else {
-      host_log(HOST_LOG_ERROR, "the input is not msgpack-RPC, closing: %s",
+      host_log(HOST_LOG_ERROR, "the input is not %s, closing: %s",
+               h->vim ? "Vim's JSON channel" : "msgpack-RPC",
                err.message[0] ? err.message : whosaid_strerror(status));
       h->status = status;
       host_channel_stop(h);
@@ -247,7 +305,7 @@ static void on_alloc(uv_handle_t *handle, size_t suggested, uv_buf_t *buffer) {
 static void on_read(uv_stream_t *stream, ssize_t length, const uv_buf_t *buffer) {
   host *h = stream->data;
   if (length > 0) {
-    int status = rpc_decoder_feed(h->decoder, buffer->base, (size_t)length);
+    int status = decoder_feed(h, buffer->base, (size_t)length);
     if (status != 0) {
       host_log(HOST_LOG_ERROR, "input refused, closing: %s", whosaid_strerror(status));
       h->status = status == WHOSAID_ENOMEM ? status : WHOSAID_EFORMAT;
@@ -259,7 +317,8 @@ static void on_read(uv_stream_t *stream, ssize_t length, const uv_buf_t *buffer)
     host_log(HOST_LOG_INFO, "the input ended: exiting");
     host_channel_stop(h);
   } else if (length < 0) {
-    host_log(HOST_LOG_ERROR, "reading from Neovim failed: %s", uv_strerror((int)length));
+    host_log(HOST_LOG_ERROR, "reading from %s failed: %s", host_editor(h),
+             uv_strerror((int)length));
     h->status = WHOSAID_EIO;
     host_channel_stop(h);
   }
@@ -278,7 +337,8 @@ static bool is_stream(int fd) {
 int host_channel_start(host *h) {
   if (!is_stream(h->options.input_fd) || !is_stream(h->options.output_fd)) {
     host_log(HOST_LOG_ERROR, "standard input and output must be pipes: the editor starts the "
-                             "host (jobstart([prog, 'host'], {'rpc': v:true}))");
+                             "host (jobstart([prog, 'host'], {'rpc': v:true}), or in Vim "
+                             "job_start([prog, 'host', '--vim'], {'mode': 'json'}))");
     h->status = WHOSAID_EINVAL;
     h->stopping = true;
     return WHOSAID_EINVAL;

@@ -1,9 +1,10 @@
 /*
- * host.h: the msgpack-RPC host that Neovim starts (`whosaid host`), the
- * state its files share.
+ * host.h: the msgpack-RPC host that Neovim starts (`whosaid host`), or Vim
+ * with its JSON channel (`whosaid host --vim`), the state its files share.
  *
  *   channel.c   stdin and stdout on libuv: reading, the write queue, calls
- *               to Neovim and their replies, and the dispatcher
+ *               to Neovim and their replies, and the dispatcher; the codec of
+ *               the mode (src/rpc: msgpack, or Vim's JSON)
  *   methods.c   the requests Neovim sends (poll, attach, quotes, ...)
  *   annotations.c  the requests about a person's corrections (annotate,
  *               annotations, annotations_load, annotations_save, export)
@@ -23,8 +24,10 @@
 #include <stdint.h>
 #include <uv.h>
 
+#include "core/buffer.h"
 #include "core/vec.h"
 #include "rpc/rpc.h"
+#include "rpc/rpc_json.h"
 #include "whosaid.h"
 
 typedef struct host host;
@@ -146,8 +149,11 @@ struct host {
   uv_loop_t *loop;
   uv_pipe_t input, output;
   bool input_open, output_open;
-  rpc_decoder *decoder;
-  rpc_writer writer;   /* the message being built */
+  bool vim;            /* Vim's JSON channel (--vim), not msgpack-RPC */
+  rpc_decoder *decoder; /* msgpack-RPC in, or NULL in Vim mode */
+  rpc_json_decoder *json_decoder; /* Vim mode: JSON in */
+  rpc_writer writer;   /* the message being built, msgpack even for Vim */
+  ws_buffer json_out;  /* Vim mode: that message as JSON, being sent */
   const whosaid_model *model;
   whosaid_host_options options;
   uint32_t next_call_id;
@@ -167,6 +173,13 @@ void host_send(host *h);
  * host_call_end. */
 uint32_t host_call_begin(host *h, const char *method, size_t params);
 void host_call_end(host *h, uint32_t id, host_reply_fn reply, void *context);
+/* Begin a call of the Lua code LUA (nvim_exec_lua) with ARGS arguments,
+ * which the caller packs next, then host_call_end. Vim runs no Lua: there
+ * the host calls VIM_METHOD with the same arguments, which the Vim plugin
+ * implements as the Lua does. */
+uint32_t host_call_lua(host *h, const char *lua, const char *vim_method, size_t args);
+/* The editor's name, for messages: "Vim" or "Neovim". */
+const char *host_editor(const host *h);
 /* Answer request ID with an error / begin a success (then pack the result
  * with h->writer.packer and host_send). */
 void host_respond_error(host *h, uint32_t id, const char *format, ...)

@@ -231,12 +231,12 @@ static void diff(host_buffer *b, wanted_vec *want_all, id_vec *deletions, index_
 
 /* Sending *********************************************************************/
 
+/* The update's arguments, what update_lua receives as `...` (Vim's
+ * whosaid_update as well): buf, ns, dels, adds. */
 static void pack_update(host *h, const host_buffer *b, const wanted_vec *want_all,
                         const uint32_t *deletions, size_t deletion_count, const size_t *additions,
                         size_t addition_count) {
   msgpack_packer *pk = &h->writer.packer;
-  rpc_pack_cstring(pk, update_lua);
-  msgpack_pack_array(pk, 4);
   msgpack_pack_int64(pk, b->handle);
   msgpack_pack_int64(pk, h->namespace_id);
   msgpack_pack_array(pk, deletion_count);
@@ -344,8 +344,11 @@ void host_marks_update(host_buffer *b) {
     b->update_again = true;
     return;
   }
-  if (b->lost && !b->too_large) { /* its reload brings the next update */
-    answer_waiters(b);
+  if (b->lost && !b->too_large) { /* out of step with Neovim */
+    /* Reloading: the update after the reload answers the waiters, with the
+     * highlights of what the buffer holds now. Else it waits for an edit:
+     * they get the last highlights. */
+    if (!b->reloading) answer_waiters(b);
     return;
   }
   wanted_vec want_all = VEC_INIT;
@@ -377,7 +380,7 @@ void host_marks_update(host_buffer *b) {
     u->started = uv_hrtime();
     b->update = u;
     b->edited_in_update = false;
-    uint32_t id = host_call_begin(h, "nvim_exec_lua", 2);
+    uint32_t id = host_call_lua(h, update_lua, "whosaid_update", 4);
     pack_update(h, b, &want_all, deletions.items, deletions.len, additions.items, additions.len);
     host_call_end(h, id, on_updated, u);
   }

@@ -34,7 +34,17 @@ static void release(host *h) {
   }
   VEC_FREE(&h->calls);
   rpc_decoder_free(h->decoder);
+  rpc_json_decoder_free(h->json_decoder);
   rpc_writer_destroy(&h->writer);
+  ws_buffer_destroy(&h->json_out);
+}
+
+/* The decoder of the host's mode; false when out of memory. */
+static bool start_decoder(host *h, const rpc_limits *limits) {
+  if (h->vim) return rpc_json_decoder_new(limits, &h->json_decoder) == 0; /* it always skips */
+  if (rpc_decoder_new(limits, &h->decoder) != 0) return false;
+  rpc_decoder_skip_oversized(h->decoder, true); /* the stream goes on after one */
+  return true;
 }
 
 int whosaid_host_run(const whosaid_model *model, const whosaid_host_options *options) {
@@ -53,6 +63,7 @@ int whosaid_host_run(const whosaid_model *model, const whosaid_host_options *opt
   h.options = *options;
   default_limits(&h.options);
   h.namespace_id = -1;
+  h.vim = options->vim;
   h.next_call_id = 1;
   rpc_writer_init(&h.writer);
   int status = uv_loop_init(&loop);
@@ -63,10 +74,9 @@ int whosaid_host_run(const whosaid_model *model, const whosaid_host_options *opt
     return WHOSAID_EIO;
   }
   rpc_limits limits = {h.options.max_message_bytes, MAX_DEPTH};
-  if (rpc_decoder_new(&limits, &h.decoder) != 0) {
+  if (!start_decoder(&h, &limits)) {
     h.status = WHOSAID_ENOMEM;
   } else {
-    rpc_decoder_skip_oversized(h.decoder, true); /* the stream goes on after one */
     if (host_channel_start(&h) == 0) {
       host_log(HOST_LOG_INFO, "serving (whosaid %s)", whosaid_version_string());
     }

@@ -71,21 +71,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   return 0;
 }
 
-/* Pseudo-random numbers from the input (splitmix64), for the chunk sizes,
- * the decoder's limits and the host's mode. */
-static uint64_t next_random(uint64_t *state) {
-  uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
-
-static uint64_t hash_bytes(uint64_t hash, const void *data, size_t size) {
-  const unsigned char *bytes = data;
-  for (size_t i = 0; i < size; i++) hash = (hash ^ bytes[i]) * 0x100000001B3ull;
-  return hash;
-}
-
 /* Decoding *******************************************************************/
 
 /* How a decoder is set up: its limits, and whether it skips a message over
@@ -105,45 +90,13 @@ typedef struct {
   bool safe; /* no string names a file outside the scratch directory */
 } decoding;
 
-/* Whether S could name a file outside the working directory: absolute, or
- * with a ".." component. */
-static bool escapes(const char *s, size_t n) {
-  if (n > 0 && s[0] == '/') return true;
-  for (size_t start = 0; start <= n;) {
-    const char *slash = start < n ? memchr(s + start, '/', n - start) : NULL;
-    size_t end = slash != NULL ? (size_t)(slash - s) : n;
-    if (end - start == 2 && s[start] == '.' && s[start + 1] == '.') return true;
-    start = end + 1;
-  }
-  return false;
-}
-
-static bool object_safe(const msgpack_object *o) {
-  switch (o->type) {
-    case MSGPACK_OBJECT_STR: return !escapes(o->via.str.ptr, o->via.str.size);
-    case MSGPACK_OBJECT_ARRAY:
-      for (uint32_t i = 0; i < o->via.array.size; i++) {
-        if (!object_safe(&o->via.array.ptr[i])) return false;
-      }
-      return true;
-    case MSGPACK_OBJECT_MAP:
-      for (uint32_t i = 0; i < o->via.map.size; i++) {
-        if (!object_safe(&o->via.map.ptr[i].key) || !object_safe(&o->via.map.ptr[i].val)) {
-          return false;
-        }
-      }
-      return true;
-    default: return true;
-  }
-}
-
 static uint64_t hash_object(uint64_t hash, const msgpack_object *o) {
   msgpack_sbuffer buffer;
   msgpack_packer packer;
   msgpack_sbuffer_init(&buffer);
   msgpack_packer_init(&packer, &buffer, msgpack_sbuffer_write);
   msgpack_pack_object(&packer, *o);
-  hash = hash_bytes(hash, buffer.data, buffer.size);
+  hash = fuzz_hash_bytes(hash, buffer.data, buffer.size);
   msgpack_sbuffer_destroy(&buffer);
   return hash;
 }
@@ -152,17 +105,17 @@ static uint64_t hash_object(uint64_t hash, const msgpack_object *o) {
 static void note_message(decoding *d, const rpc_message *m) {
   FUZZ_CHECK(m->kind == RPC_REQUEST || m->kind == RPC_RESPONSE || m->kind == RPC_NOTIFICATION,
              "message of kind %d", (int)m->kind);
-  d->hash = hash_bytes(d->hash, &m->kind, sizeof(m->kind));
-  if (m->kind != RPC_NOTIFICATION) d->hash = hash_bytes(d->hash, &m->id, sizeof(m->id));
+  d->hash = fuzz_hash_bytes(d->hash, &m->kind, sizeof(m->kind));
+  if (m->kind != RPC_NOTIFICATION) d->hash = fuzz_hash_bytes(d->hash, &m->id, sizeof(m->id));
   if (m->kind == RPC_RESPONSE) {
     d->hash = hash_object(hash_object(d->hash, &m->error), &m->result);
-    d->safe = d->safe && object_safe(&m->error) && object_safe(&m->result);
+    d->safe = d->safe && fuzz_object_safe(&m->error) && fuzz_object_safe(&m->result);
   } else {
     FUZZ_CHECK(m->params.type == MSGPACK_OBJECT_ARRAY, "parameters that are no array");
     FUZZ_CHECK(m->method != NULL || m->method_length == 0, "a method name without bytes");
-    d->hash = hash_bytes(d->hash, m->method, m->method_length);
+    d->hash = fuzz_hash_bytes(d->hash, m->method, m->method_length);
     d->hash = hash_object(d->hash, &m->params);
-    d->safe = d->safe && object_safe(&m->params);
+    d->safe = d->safe && fuzz_object_safe(&m->params);
   }
   d->results++;
 }
@@ -182,8 +135,8 @@ static void note_oversized(decoding *d, const setup *how, const rpc_oversized *o
   FUZZ_CHECK(id == (request_id ? o->id : UINT32_MAX), "a skipped message's id %u", id);
   uint64_t known[] = {(uint64_t)o->kind,   o->has_id,  o->id, o->has_handle,
                       (uint64_t)o->handle, o->least_bytes};
-  d->hash = hash_bytes(d->hash, known, sizeof(known));
-  if (o->method != NULL) d->hash = hash_bytes(d->hash, o->method, o->method_length);
+  d->hash = fuzz_hash_bytes(d->hash, known, sizeof(known));
+  if (o->method != NULL) d->hash = fuzz_hash_bytes(d->hash, o->method, o->method_length);
 }
 
 static void note_error(decoding *d, const setup *how, rpc_decoder *decoder, int status,
@@ -199,7 +152,7 @@ static void note_error(decoding *d, const setup *how, rpc_decoder *decoder, int 
     FUZZ_CHECK(status == WHOSAID_EINVAL || id == UINT32_MAX, "an id with a lost stream");
     if (status != WHOSAID_EINVAL) d->lost = status;
   }
-  d->hash = hash_bytes(hash_bytes(d->hash, &status, sizeof(status)), &id, sizeof(id));
+  d->hash = fuzz_hash_bytes(fuzz_hash_bytes(d->hash, &status, sizeof(status)), &id, sizeof(id));
   d->results++;
 }
 
@@ -227,7 +180,7 @@ typedef enum { WHOLE, RANDOM_PIECES, BYTE_BY_BYTE } cutting;
 static size_t piece(cutting cut, uint64_t *random, size_t left) {
   if (cut == WHOLE) return left;
   if (cut == BYTE_BY_BYTE) return 1;
-  uint64_t r = next_random(random);
+  uint64_t r = fuzz_next_random(random);
   size_t most = (r & 1) ? 8 : 4096; /* a few bytes at a time as well as blocks */
   size_t n = 1 + (r >> 1) % most;
   return n < left ? n : left;
@@ -286,8 +239,8 @@ static decoding compare_cuts(const uint8_t *data, size_t size, const setup *how,
 static decoding check_decoder(const uint8_t *data, size_t size, const setup *host,
                               uint64_t *random) {
   decoding served = compare_cuts(data, size, host, random);
-  setup small = {{1 + next_random(random) % 512, 1 + next_random(random) % 70},
-                 next_random(random) % 2 == 0};
+  setup small = {{1 + fuzz_next_random(random) % 512, 1 + fuzz_next_random(random) % 70},
+                 fuzz_next_random(random) % 2 == 0};
   compare_cuts(data, size, &small, random);
   /* The host reads the pipe in whatever pieces it gets. Before a message
    * that loses the stream by its size, the pieces decide which messages it
@@ -309,7 +262,7 @@ static decoding check_decoder(const uint8_t *data, size_t size, const setup *hos
  * small limits: messages skipped for their size, buffers too large to
  * analyse, highlights cut short. */
 static whosaid_host_options host_options(uint64_t *random) {
-  uint64_t r = next_random(random);
+  uint64_t r = fuzz_next_random(random);
   whosaid_host_options o = {.debounce_ms = NEVER_MS, .max_message_bytes = HOST_MAX_MESSAGE};
   if (r % 4 == 0) {
     o.debounce_ms = 1;
@@ -374,7 +327,7 @@ static bool expected_end(const decoding *served, int status) {
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  uint64_t random = hash_bytes(0xCBF29CE484222325ull, data, size);
+  uint64_t random = fuzz_hash_bytes(0xCBF29CE484222325ull, data, size);
   whosaid_host_options options = host_options(&random);
   setup host = {{options.max_message_bytes, HOST_MAX_DEPTH}, true}; /* src/host/run.c */
   decoding served = check_decoder(data, size, &host, &random);

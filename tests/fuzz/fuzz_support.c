@@ -492,3 +492,49 @@ void fuzz_write_file(const char *path, const void *data, size_t size) {
   FUZZ_CHECK(file != NULL, "cannot write %s: %s", path, strerror(errno));
   FUZZ_CHECK(fwrite(data, 1, size, file) == size && fclose(file) == 0, "cannot write %s", path);
 }
+
+/* Shared by the RPC harnesses ***************************************************/
+
+uint64_t fuzz_next_random(uint64_t *state) {
+  uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+uint64_t fuzz_hash_bytes(uint64_t hash, const void *data, size_t size) {
+  const unsigned char *bytes = data;
+  for (size_t i = 0; i < size; i++) hash = (hash ^ bytes[i]) * 0x100000001B3ull;
+  return hash;
+}
+
+bool fuzz_escapes(const char *s, size_t n) {
+  if (n > 0 && s[0] == '/') return true;
+  for (size_t start = 0; start <= n;) {
+    const char *slash = start < n ? memchr(s + start, '/', n - start) : NULL;
+    size_t end = slash != NULL ? (size_t)(slash - s) : n;
+    if (end - start == 2 && s[start] == '.' && s[start + 1] == '.') return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+bool fuzz_object_safe(const msgpack_object *o) {
+  switch (o->type) {
+    case MSGPACK_OBJECT_STR: return !fuzz_escapes(o->via.str.ptr, o->via.str.size);
+    case MSGPACK_OBJECT_ARRAY:
+      for (uint32_t i = 0; i < o->via.array.size; i++) {
+        if (!fuzz_object_safe(&o->via.array.ptr[i])) return false;
+      }
+      return true;
+    case MSGPACK_OBJECT_MAP:
+      for (uint32_t i = 0; i < o->via.map.size; i++) {
+        if (!fuzz_object_safe(&o->via.map.ptr[i].key) ||
+            !fuzz_object_safe(&o->via.map.ptr[i].val)) {
+          return false;
+        }
+      }
+      return true;
+    default: return true;
+  }
+}

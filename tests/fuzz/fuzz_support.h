@@ -18,6 +18,8 @@
 #define WHOSAID_FUZZ_SUPPORT_H
 
 #include <stdbool.h>
+
+#include <msgpack.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -68,5 +70,18 @@ void fuzz_empty_dir(const char *directory);
 
 /* Write SIZE bytes at DATA to PATH, replacing it; aborts on failure. */
 void fuzz_write_file(const char *path, const void *data, size_t size);
+
+/* splitmix64: pseudo-random numbers from a seed (a hash of the input), so
+ * that an input reproduces whole. */
+uint64_t fuzz_next_random(uint64_t *state);
+
+/* FNV-1a of SIZE bytes at DATA, continuing HASH. */
+uint64_t fuzz_hash_bytes(uint64_t hash, const void *data, size_t size);
+
+/* Whether the N bytes at S could name a file outside the working directory
+ * (absolute, or with a ".." component), and whether any string in O could:
+ * the harnesses that let the host write files serve no such input. */
+bool fuzz_escapes(const char *s, size_t n);
+bool fuzz_object_safe(const msgpack_object *o);
 
 #endif

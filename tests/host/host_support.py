@@ -29,7 +29,34 @@ SHORT_ARTICLE = [
 ]
 
 
-class Host:
+class HostProcess:
+    """What every test's view of a running host shares: its memory, its
+    messages, and its end."""
+
+    def rss_kb(self, field='VmRSS'):
+        """The host's resident memory in KiB, from /proc: now (VmRSS), or at
+        its peak so far (VmHWM)."""
+        with open('/proc/%d/status' % self.process.pid) as status:
+            for line in status:
+                if line.startswith(field + ':'):
+                    return int(line.split()[1])
+        raise AssertionError('no %s for the host' % field)
+
+    def stderr(self):
+        if self.process.poll() is None:
+            return '(still running)'
+        return self.process.stderr.read().decode(errors='replace')
+
+    def kill(self):
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        for stream in (self.process.stdin, self.process.stdout, self.process.stderr):
+            if stream and not stream.closed:
+                stream.close()
+
+
+class Host(HostProcess):
     """`whosaid host` on pipes, with a message reader that keeps the order."""
 
     def __init__(self, *args, env=None, preexec_fn=None):
@@ -135,15 +162,6 @@ class Host:
         finally:
             self.process.stdout.close()
 
-    def rss_kb(self, field='VmRSS'):
-        """The host's resident memory in KiB, from /proc: now (VmRSS), or at
-        its peak so far (VmHWM)."""
-        with open('/proc/%d/status' % self.process.pid) as status:
-            for line in status:
-                if line.startswith(field + ':'):
-                    return int(line.split()[1])
-        raise AssertionError('no %s for the host' % field)
-
     def finish(self, timeout=30):
         """Close the host's input and read its output to the end: (its exit
         status, the messages not read yet). AssertionError when the output is
@@ -174,15 +192,3 @@ class Host:
         messages, self.pending = self.pending, []
         return status, messages
 
-    def stderr(self):
-        if self.process.poll() is None:
-            return '(still running)'
-        return self.process.stderr.read().decode(errors='replace')
-
-    def kill(self):
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
-        for stream in (self.process.stdin, self.process.stdout, self.process.stderr):
-            if stream and not stream.closed:
-                stream.close()

@@ -190,6 +190,32 @@ class Buffers(HostTestCase):
         self.host.respond(msgid, 0)
         self.assertEqual(self.host.call('quotes', 1)[1][0]['speaker'], 'Smith')
 
+    def test_analyze_during_a_reload_answers_with_the_reloaded_highlights(self):
+        self.attach()
+        msgid, *_ = self.expect_update()
+        self.host.respond(msgid, 0)
+        self.host.send([2, 'nvim_buf_lines_event', [1, 3, 40, 41, ['x'], False]])
+        reload, _ = self.host.expect_request('nvim_buf_get_lines')
+        analyze = self.host.request('analyze', 1)  # before Neovim answers the reload
+        self.host.respond(reload, ['"We are back in sync now," said Senator Smith.'])
+        msgid, _, _, deletions, additions = self.expect_update()
+        self.assertTrue(any(add[1] == 0 and add[-2] == 'WhoSaidQuote' for add in additions))
+        self.host.respond(msgid, 0)
+        self.assertEqual(self.host.wait_response(analyze), (None, True))
+
+    def test_deleting_every_line_leaves_the_empty_line_neovim_keeps(self):
+        self.attach()
+        msgid, *_ = self.expect_update()
+        self.host.respond(msgid, 0)
+        # ":%delete": Neovim reports no line left, then edits the one there is.
+        self.host.send([2, 'nvim_buf_lines_event', [1, 3, 0, len(ARTICLE), [], False]])
+        self.host.send([2, 'nvim_buf_lines_event',
+                        [1, 4, 0, 1, ['"We go on," said Senator Smith.', 'More.'], False]])
+        error, result, _ = self.host.call_serving('analyze', 1)
+        self.assertEqual((error, result), (None, True))
+        self.assertEqual(self.host.call('quotes', 1)[1][0]['speaker'], 'Smith')
+        self.assertNotIn('reloading', self.host.stderr())
+
     def test_nul_bytes_and_invalid_utf8_keep_rows_and_columns(self):
         # A NUL in the buffer arrives as "\n" inside a line (Neovim's way).
         lines = ['bad \udcff bytes', 'a\nb', '"We will not give up on this," said Smith.']

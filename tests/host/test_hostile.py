@@ -144,6 +144,8 @@ def expects_answer(data):
 class Generator:
     """The hostile messages, as bytes."""
 
+    junk_values = JUNK  # what wrong_types puts in each parameter's place
+
     def __init__(self, rng):
         self.rng = rng
         self.next_id = 1000
@@ -203,11 +205,15 @@ class Generator:
                 obj[key] = self.mutate(obj[key], depth + 1)
             return obj
         if isinstance(obj, str):
-            return rng.choice([obj.encode(), obj[:rng.randrange(len(obj) + 1)] + 'z',
-                               RawStr(bytes(rng.randrange(256) for _ in range(len(obj))))])
+            return self.mutate_string(obj)
         if isinstance(obj, int):
             return rng.choice([-obj, obj + 2**32, obj - 1, 2**64 - 1, -2**63])
         return self.junk()
+
+    def mutate_string(self, s):
+        rng = self.rng
+        return rng.choice([s.encode(), s[:rng.randrange(len(s) + 1)] + 'z',
+                           RawStr(bytes(rng.randrange(256) for _ in range(len(s))))])
 
     def request(self, method, params):
         return [0, self.fresh_id(), method, params]
@@ -218,7 +224,7 @@ class Generator:
         out = []
         for method, params in METHODS.items():
             for i in range(len(params)):
-                for value in JUNK:
+                for value in self.junk_values:
                     bad = list(params)
                     bad[i] = value
                     out.append(self.request(method, bad))
