@@ -5,7 +5,7 @@ scriptencoding utf-8
 
 let s:subcommands = ['on', 'off', 'toggle', 'speaker', 'quote', 'mention', 'quotes',
       \ 'mentions', 'speakers', 'info', 'assign', 'notquote', 'isquote', 'note', 'orphans',
-      \ 'save', 'export']
+      \ 'save', 'export', 'health']
 
 " Helpers ********************************************************************
 
@@ -73,6 +73,51 @@ function! s:inside(range, position) abort
   return after_start && before_end
 endfunction
 
+" The bytes of BUF, each line with its newline.
+function! s:bytes(buf) abort
+  return has('nvim') ? nvim_buf_get_offset(a:buf, nvim_buf_line_count(a:buf))
+        \ : whosaid#vim#bytes(a:buf)
+endfunction
+
+" Choose one of ITEMS (strings): vim.ui.select() in Neovim, inputlist() in
+" Vim. CALLBACK gets the 1-based index of the choice; nothing is called
+" when none is made.
+function! whosaid#select(items, prompt, callback) abort
+  if has('nvim')
+    let s:selecting = a:callback
+    call luaeval('vim.ui.select(_A[1], {prompt = _A[2]}, function(_, i) '
+          \ . 'if i then vim.fn["whosaid#selected"](i) end end)', [a:items, a:prompt])
+    return
+  endif
+  let choice = inputlist([a:prompt . ':'] + map(copy(a:items), {i, item -> (i + 1) . '. ' . item}))
+  if choice >= 1 && choice <= len(a:items)
+    call call(a:callback, [choice])
+  endif
+endfunction
+
+function! whosaid#selected(index) abort
+  call call(s:selecting, [a:index])
+endfunction
+
+" Ask for a text: vim.ui.input() in Neovim, input() in Vim. CALLBACK gets
+" it, unless it is empty.
+function! whosaid#input(prompt, callback) abort
+  if has('nvim')
+    let s:inputting = a:callback
+    call luaeval('vim.ui.input({prompt = _A}, function(text) '
+          \ . 'if text and text ~= "" then vim.fn["whosaid#typed"](text) end end)', a:prompt)
+    return
+  endif
+  let text = input(a:prompt)
+  if !empty(text)
+    call call(a:callback, [text])
+  endif
+endfunction
+
+function! whosaid#typed(text) abort
+  call call(s:inputting, [a:text])
+endfunction
+
 " on, off, toggle ***************************************************************
 
 let s:wait_bytes = 1024 * 1024
@@ -80,6 +125,12 @@ let s:wait_bytes = 1024 * 1024
 function! s:enable(buf) abort
   if &buftype !=# '' && &buftype !=# 'acwrite'
     call s:error('whosaid: not a text buffer')
+    return 0
+  endif
+  " (The host counts UTF-8 bytes; Vim may hold the text in another encoding.)
+  if !has('nvim') && &encoding !=# 'utf-8'
+    call s:error('whosaid: Vim''s ''encoding'' is ' . &encoding . ', and whosaid needs utf-8 '
+          \ . '(:set encoding=utf-8 at the top of your vimrc)')
     return 0
   endif
   try
@@ -90,7 +141,7 @@ function! s:enable(buf) abort
     " what follows sees them. A larger buffer is analysed while the user goes
     " on: its highlights come when ready, and a request that needs the
     " analysis waits for it then.
-    if nvim_buf_get_offset(a:buf, nvim_buf_line_count(a:buf)) <= s:wait_bytes
+    if s:bytes(a:buf) <= s:wait_bytes
       call whosaid#host#request('analyze', a:buf)  " returns once highlights are in place
     endif
   catch
@@ -303,8 +354,7 @@ function! s:speakers_pick() abort
   let s:picked = {'buf': buf, 'speakers': speakers, 'quotes': quotes}
   let labels = map(copy(speakers), {_, s -> s.name . (s.role is v:null ? '' : ', ' . s.role)
         \ . printf(' (%d quote%s)', len(s.quotes), len(s.quotes) == 1 ? '' : 's')})
-  call luaeval('vim.ui.select(_A, {prompt = "Speaker"}, function(_, i) '
-        \ . 'if i then vim.fn["whosaid#picked"](i) end end)', labels)
+  call whosaid#select(labels, 'Speaker', function('whosaid#picked'))
 endfunction
 
 function! whosaid#picked(index) abort
@@ -357,6 +407,15 @@ function! whosaid#command(args, count, ...) abort
   let words = s:words(a:args)
   let [command, rest] = [get(words, 0, ''), words[1:]]
   let buf = bufnr('%')
+  if command ==# 'health'
+    " (Vim has no :checkhealth: the same report in a buffer.)
+    if has('nvim')
+      checkhealth whosaid
+    else
+      call whosaid#health#show()
+    endif
+    return
+  endif
   if index(s:annotation_commands, command) >= 0
     return s:annotation_command(command, rest, a:args, get(a:000, 0, 0), get(a:000, 1, [0, 0, 0]))
   elseif command ==# 'on'

@@ -3,7 +3,11 @@
 " Everything else loads on first use (autoload/whosaid.vim), and the host
 " program starts only then.
 
-if exists('g:loaded_whosaid') || !has('nvim-0.7')
+" Neovim 0.7 or newer, or Vim 9.0 with jobs, channels and text properties
+" (the speaker's label as virtual text needs 9.0.0067).
+if exists('g:loaded_whosaid') || !(has('nvim-0.7')
+      \ || (!has('nvim') && v:version >= 900 && has('job') && has('channel') && has('textprop')
+      \     && has('timers') && has('lambda')))
   finish
 endif
 let g:loaded_whosaid = 1
@@ -36,9 +40,10 @@ highlight default link WhoSaidQuote String
 highlight default link WhoSaidSpeaker Underlined
 highlight default link WhoSaidAnnotation Comment
 " A person's correction must stand out from the detector's "— Name":
-" DiagnosticOk where it exists (Neovim 0.10), else DiagnosticInfo.
+" DiagnosticOk where it exists (Neovim 0.10), else DiagnosticInfo; Vim has
+" neither: Question (green, as DiagnosticOk).
 execute 'highlight default link WhoSaidCorrection'
-      \ hlexists('DiagnosticOk') ? 'DiagnosticOk' : 'DiagnosticInfo'
+      \ hlexists('DiagnosticOk') ? 'DiagnosticOk' : has('nvim') ? 'DiagnosticInfo' : 'Question'
 
 augroup whosaid
   autocmd!
@@ -47,4 +52,9 @@ augroup whosaid
   " The corrections are saved with the article (autoload/whosaid/annotations.vim).
   autocmd BufWritePost * if getbufvar(str2nr(expand('<abuf>')), 'whosaid_enabled', 0)
         \ | call whosaid#annotations#written(str2nr(expand('<abuf>')), expand('<afile>:p')) | endif
+  " Vim: the host forgets an unloaded buffer (Neovim tells it itself).
+  if !has('nvim')
+    autocmd BufUnload * if exists('*whosaid#vim#unloaded')
+          \ | call whosaid#vim#unloaded(str2nr(expand('<abuf>'))) | endif
+  endif
 augroup END

@@ -256,14 +256,14 @@ endfunction
 
 let s:new_name = 'Another name…'
 
-" Choose a name with vim.ui.select; the last entry asks for one that the
-" article does not name, with vim.ui.input. Both may answer later (a picker
-" plugin), so the quote is remembered now.
+" Choose a name with vim.ui.select (in Vim, inputlist()); the last entry
+" asks for one that the article does not name, with vim.ui.input (input()).
+" Both may answer later (a picker plugin), so the quote is remembered now.
 function! s:ask_name(buf, where) abort
   let s:asking = {'buf': a:buf, 'where': a:where,
         \ 'names': whosaid#annotations#names(a:buf) + [s:new_name]}
-  call luaeval('vim.ui.select(_A, {prompt = "Speaker of this quote"}, function(_, i) '
-        \ . 'if i then vim.fn["whosaid#annotations#picked"](i) end end)', s:asking.names)
+  call whosaid#select(s:asking.names, 'Speaker of this quote',
+        \ function('whosaid#annotations#picked'))
 endfunction
 
 function! whosaid#annotations#picked(index) abort
@@ -271,8 +271,7 @@ function! whosaid#annotations#picked(index) abort
   if name !=# s:new_name
     return s:assign(s:asking.buf, s:asking.where, name)
   endif
-  call luaeval('vim.ui.input({prompt = "Speaker: "}, function(name) '
-        \ . 'if name and name ~= "" then vim.fn["whosaid#annotations#typed"](name) end end)')
+  call whosaid#input('Speaker: ', function('whosaid#annotations#typed'))
 endfunction
 
 function! whosaid#annotations#typed(name) abort

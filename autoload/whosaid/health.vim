@@ -2,7 +2,9 @@
 " Neovim finds lua/whosaid/health.lua (or, without it, the Vimscript
 " autoload/health/whosaid.vim), and the reporting functions differ between
 " versions; both files only render the list this one returns, so the checks
-" are written once and report the same everywhere.
+" are written once and report the same everywhere. Vim has no
+" :checkhealth: `:WhoSaid health` shows the same report in a buffer
+" (whosaid#health#show()).
 scriptencoding utf-8
 
 let s:root = fnamemodify(resolve(expand('<sfile>:p')), ':h:h:h')
@@ -41,6 +43,9 @@ function! s:build_advice() abort
 endfunction
 
 function! s:check_neovim(results) abort
+  if !has('nvim')
+    return s:check_vim(a:results)
+  endif
   call s:add(a:results, 'start', 'whosaid: Neovim')
   if has('nvim-0.7')
     let nvim = matchstr(execute('version'), 'NVIM v\zs[^\n]*')
@@ -48,6 +53,26 @@ function! s:check_neovim(results) abort
   else
     call s:add(a:results, 'error', 'Neovim 0.7 or newer is needed',
           \ ['Upgrade Neovim; the plugin does nothing on older versions'])
+  endif
+endfunction
+
+function! s:check_vim(results) abort
+  call s:add(a:results, 'start', 'whosaid: Vim')
+  let vim_version = printf('Vim %d.%d', v:version / 100, v:version % 100)
+  let missing = filter(['job', 'channel', 'textprop', 'timers', 'lambda'], '!has(v:val)')
+  if v:version < 900 || !empty(missing)
+    call s:add(a:results, 'error', vim_version . (empty(missing) ? '' : ' without +'
+          \ . join(missing, ' +')) . ': Vim 9.0 with +job +channel +textprop is needed',
+          \ ['Upgrade Vim (Debian 12''s vim is enough); the plugin does nothing here'])
+  elseif &encoding !=# 'utf-8'
+    call s:add(a:results, 'error', vim_version . ': ''encoding'' is ' . &encoding
+          \ . ', and whosaid needs utf-8', ['Put set encoding=utf-8 at the top of your vimrc'])
+  elseif has('patch-9.0.0067')
+    call s:add(a:results, 'ok', vim_version . ': highlights as text properties, the speaker '
+          \ . 'as virtual text (Vim 9.0 is needed, 9.0.0067 for the virtual text)')
+  else
+    call s:add(a:results, 'warn', vim_version . ' without patch 9.0.0067: highlights, but no '
+          \ . '"— Speaker" after the quotes', ['Upgrade Vim to 9.0.0067 or newer'])
   endif
 endfunction
 
@@ -79,7 +104,8 @@ function! s:check_program(results) abort
   endif
   call s:add(a:results, 'ok', 'program: ' . prog . ' (from ' . origin . ')')
 
-  let output = system([prog, 'version'])
+  " (Vim's system() takes a shell command, Neovim's a list too.)
+  let output = system(has('nvim') ? [prog, 'version'] : shellescape(prog) . ' version')
   if v:shell_error != 0
     call s:add(a:results, 'error', printf('%s version failed (exit %d): %s', prog,
           \ v:shell_error, trim(output)), s:build_advice())
@@ -94,9 +120,12 @@ endfunction
 function! s:check_host(results, prog) abort
   call s:add(a:results, 'start', 'whosaid: the RPC host')
   let stderr = []
-  let command = [a:prog, 'host']
+  let command = has('nvim') ? [a:prog, 'host'] : [a:prog, 'host', '--vim']
   if executable('timeout')
     let command = ['timeout', string(s:host_seconds)] + command
+  endif
+  if !has('nvim')
+    return s:check_vim_host(a:results, command)
   endif
   try
     let channel = jobstart(command, {'rpc': v:true,
@@ -131,7 +160,47 @@ function! s:check_host(results, prog) abort
     return
   endtry
   call jobstop(channel)
+  call s:check_model(a:results, model)
+endfunction
 
+" Vim: the same on a JSON channel, each answer within the time limit.
+function! s:check_vim_host(results, command) abort
+  let stderr = []
+  let job = job_start(a:command, {'mode': 'json', 'err_mode': 'nl',
+        \ 'err_cb': {channel, line -> add(stderr, line)}})
+  if job_status(job) !=# 'run'
+    call s:add(a:results, 'error', 'cannot start ' . join(a:command), s:build_advice())
+    return
+  endif
+  let channel = job_getchannel(job)
+  let timeout = {'timeout': s:host_seconds * 1000}
+  let answer = ch_evalexpr(channel, ['poll', []], timeout)
+  let model = type(answer) == v:t_list && answer[0] is v:null && answer[1] ==# 'ok'
+        \ ? ch_evalexpr(channel, ['version', []], timeout) : ''
+  if type(model) != v:t_list || model[0] isnot v:null
+    " Its last words (most often "no model found") come with its exit.
+    let waited = 0
+    while job_status(job) ==# 'run' && waited < 2000
+      sleep 10m
+      let waited += 10
+    endwhile
+    let why = !empty(stderr) ? join(stderr, "\n")
+          \ : type(answer) == v:t_list ? 'it answered ' . string(answer) : 'no answer'
+    call s:add(a:results, 'error', 'the host does not answer: ' . why,
+          \ join(stderr) =~? 'model'
+          \ ? ['Set $WHOSAID_MODEL to the model directory (models/ in the source tree), '
+          \    . 'or build the program with CMake, which puts the model in build/share/whosaid/models']
+          \ : s:build_advice())
+    call job_stop(job, 'kill')
+    return
+  endif
+  call s:add(a:results, 'ok', 'the host answers poll: "ok"')
+  call job_stop(job, 'kill')
+  call s:check_model(a:results, model[1])
+endfunction
+
+function! s:check_model(results, model) abort
+  let model = a:model
   if get(model, 'protocol', 0) != 1
     call s:add(a:results, 'warn', printf('the host speaks protocol %s; this plugin speaks 1',
           \ string(get(model, 'protocol', v:null))),
@@ -168,6 +237,7 @@ function! s:check_plugin_host(results) abort
         \ : 'enabled automatically for the filetypes ' . join(filetypes, ', '))
 
   let lines = whosaid#host#stderr()
+  let editor = has('nvim') ? 'Neovim' : 'Vim'
   if !empty(lines)
     " (lines[-10:] would be empty for fewer than ten lines.)
     let last = lines[max([0, len(lines) - 10]) :]
@@ -176,6 +246,31 @@ function! s:check_plugin_host(results) abort
     let level = match(last, '\c\<\%(error\|warn\%(ing\)\=\|fatal\|abort\)') >= 0 ? 'warn' : 'info'
     call s:add(a:results, level, "the host's last messages on stderr:\n" . join(last, "\n"),
           \ level ==# 'warn' ? ['Set $WHOSAID_LOG_FILE and $WHOSAID_LOG_LEVEL=debug '
-          \ . 'before starting Neovim for the whole log; see :help whosaid-troubleshooting'] : [])
+          \ . 'before starting ' . editor . ' for the whole log; see :help whosaid-troubleshooting']
+          \ : [])
   endif
+endfunction
+
+" :WhoSaid health in Vim: the report in a scratch buffer, laid out as
+" :checkhealth lays it out.
+function! whosaid#health#show() abort
+  let lines = []
+  for [level, message, advice] in whosaid#health#results()
+    let text = split(message, "\n")
+    if level ==# 'start'
+      call extend(lines, ['', '## ' . message])
+      continue
+    endif
+    call add(lines, '  - ' . (level ==# 'info' ? '' : toupper(level) . ': ') . text[0])
+    call extend(lines, map(text[1:], '"    " . v:val'))
+    if !empty(advice)
+      call add(lines, '    - ADVICE:')
+      call extend(lines, map(copy(advice), '"      - " . v:val'))
+    endif
+  endfor
+  new
+  setlocal buftype=nofile bufhidden=wipe noswapfile nobuflisted
+  call setline(1, ['whosaid: health report (:WhoSaid health)'] + lines)
+  setlocal nomodified nomodifiable
+  file [whosaid\ health]
 endfunction
