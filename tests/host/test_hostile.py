@@ -81,8 +81,11 @@ METHODS = {
 
 
 def uses_asan(pid):
+    """Whether the host runs under a memory checker, AddressSanitizer or
+    valgrind (scripts/dev valgrind), whose own memory counts in its RSS."""
     with open('/proc/%d/maps' % pid) as maps:
-        return 'asan' in maps.read()
+        text = maps.read()
+        return 'asan' in text or 'vgpreload' in text
 
 
 def clean(obj):
