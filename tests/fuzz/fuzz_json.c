@@ -236,24 +236,6 @@ static decoding decode(const uint8_t *data, size_t size, const rpc_limits *limit
 /* Serving **************************************************************************/
 
 #ifdef FUZZ_JSON_SERVE
-typedef struct {
-  int fd;
-  const uint8_t *data;
-  size_t size;
-} feeder;
-
-/* Write the input into the host's pipe and close it: the end of input. */
-static void *feed(void *context) {
-  feeder *f = context;
-  for (size_t at = 0; at < f->size;) {
-    ssize_t n = write(f->fd, f->data + at, f->size - at);
-    if (n <= 0) break; /* the host stopped reading */
-    at += (size_t)n;
-  }
-  close(f->fd);
-  return NULL;
-}
-
 /* Serve DATA with the host in Vim mode, in the scratch directory; its
  * status. Edits are analysed when a request asks; one input in four gets
  * small limits (RANDOM). */
@@ -265,22 +247,7 @@ static int serve(const uint8_t *data, size_t size, uint64_t *random) {
     options.max_buffer_bytes = 1 + (r >> 24) % 2048;
     options.max_marks = 1 + (r >> 40) % 16;
   }
-  int input[2], output[2];
-  FUZZ_CHECK(pipe(input) == 0 && pipe(output) == 0, "no pipes");
-  feeder f = {input[1], data, size};
-  pthread_t thread;
-  FUZZ_CHECK(pthread_create(&thread, NULL, feed, &f) == 0, "no thread");
-  int cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  FUZZ_CHECK(cwd >= 0 && chdir(scratch) == 0, "cannot enter %s", scratch);
-  options.input_fd = input[0];
-  options.output_fd = output[1];
-  int status = whosaid_host_run(fuzz_repository_model(), &options);
-  FUZZ_CHECK(fchdir(cwd) == 0, "cannot leave %s", scratch);
-  close(cwd);
-  pthread_join(thread, NULL);
-  close(output[0]); /* libuv closed input[0] and output[1] */
-  fuzz_empty_dir(scratch);
-  return status;
+  return fuzz_serve(data, size, options, scratch);
 }
 #endif
 

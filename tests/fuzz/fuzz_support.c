@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -537,4 +538,42 @@ bool fuzz_object_safe(const msgpack_object *o) {
       return true;
     default: return true;
   }
+}
+
+typedef struct {
+  int fd;
+  const uint8_t *data;
+  size_t size;
+} feeder;
+
+/* Write the input into the host's pipe and close it: the end of input. */
+static void *feed(void *context) {
+  feeder *f = context;
+  for (size_t at = 0; at < f->size;) {
+    ssize_t n = write(f->fd, f->data + at, f->size - at);
+    if (n <= 0) break; /* the host closed its end: it stopped reading */
+    at += (size_t)n;
+  }
+  close(f->fd);
+  return NULL;
+}
+
+int fuzz_serve(const uint8_t *data, size_t size, whosaid_host_options options,
+               const char *scratch) {
+  int input[2], output[2];
+  FUZZ_CHECK(pipe(input) == 0 && pipe(output) == 0, "no pipes");
+  feeder f = {input[1], data, size};
+  pthread_t thread;
+  FUZZ_CHECK(pthread_create(&thread, NULL, feed, &f) == 0, "no thread");
+  int cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  FUZZ_CHECK(cwd >= 0 && chdir(scratch) == 0, "cannot enter %s", scratch);
+  options.input_fd = input[0];
+  options.output_fd = output[1];
+  int status = whosaid_host_run(fuzz_repository_model(), &options);
+  FUZZ_CHECK(fchdir(cwd) == 0, "cannot leave %s", scratch);
+  close(cwd);
+  pthread_join(thread, NULL);
+  close(output[0]); /* libuv closed input[0] and output[1], the ends it was given */
+  fuzz_empty_dir(scratch);
+  return status;
 }

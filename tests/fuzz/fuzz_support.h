@@ -84,4 +84,11 @@ uint64_t fuzz_hash_bytes(uint64_t hash, const void *data, size_t size);
 bool fuzz_escapes(const char *s, size_t n);
 bool fuzz_object_safe(const msgpack_object *o);
 
+/* Serve DATA with the host set up with OPTIONS, as a real editor's
+ * connection: a thread writes DATA into a pipe and closes it, the answers go
+ * to a pipe nobody reads; the host runs in SCRATCH (emptied after). Its
+ * status. */
+int fuzz_serve(const uint8_t *data, size_t size, whosaid_host_options options,
+               const char *scratch);
+
 #endif
