@@ -61,8 +61,10 @@ static const char *scratch;
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
   (void)argc;
   (void)argv;
+#ifndef FUZZ_RPC_DECODER_ONLY /* the decoder alone needs no model, no files */
   fuzz_repository_model();
   scratch = fuzz_temp_dir("whosaid-fuzz-rpc");
+#endif
   /* Every log line is formatted (format strings are fuzzed too), none is
    * shown; WHOSAID_LOG_FILE and WHOSAID_LOG_LEVEL set by hand win. */
   setenv("WHOSAID_LOG_FILE", "/dev/null", 0);
