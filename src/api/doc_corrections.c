@@ -5,7 +5,8 @@
  * A name is looked for in the article, so that a correction joins the
  * speaker's other mentions and quotes: first among the speakers, then among
  * the entity mentions (whose cluster it takes), then by surname among the
- * speakers and then among the mentions. A name the article never gives makes a speaker of its own,
+ * speakers and then among the mentions (when the name's other words are
+ * the same). A name the article never gives makes a speaker of its own,
  * flagged unnamed. Then speakers left without quotes go, and the rest are
  * put back in the order of their first quotes.
  */
@@ -57,11 +58,18 @@ static int find_entity(name_matcher *m, const whosaid_doc *doc, const char *text
 }
 
 /* Whether the name of LENGTH bytes at S ends in the wanted name's last
- * word ("Heiko Maas" for "Maas"). */
+ * word and holds each of its other words: "Heiko Maas" for "Maas", but not
+ * "John Roe" for "Jane Roe" (who typed another given name meant another
+ * person) nor for "Mr. Roe" (not sure enough: a name of its own). */
 static int ends_alike(name_matcher *m, const char *s, size_t length, bool *same) {
   int status = annotate_fingerprint(s, length, &m->other, NULL);
-  *same = status == 0 && m->other.len > 0 &&
-          m->other.items[m->other.len - 1] == m->wanted.items[m->wanted.len - 1];
+  size_t have = m->other.len, want = m->wanted.len;
+  *same = status == 0 && have > 0 && m->other.items[have - 1] == m->wanted.items[want - 1];
+  for (size_t i = 0; *same && i + 1 < want; i++) {
+    bool held = false;
+    for (size_t k = 0; k + 1 < have && !held; k++) held = m->other.items[k] == m->wanted.items[i];
+    *same = held;
+  }
   return status;
 }
 

@@ -233,6 +233,34 @@ TEST(a_speaker_named_by_a_person_keeps_the_role_the_article_gives) {
   whosaid_annotations_free(set);
 }
 
+/* A surname joins the one person the article gives it; a name with other
+ * given names is another person, not the article's. */
+TEST(a_surname_names_the_article_s_person_but_another_given_name_does_not) {
+  const char *text = "Senator John Roe met reporters in Berlin on Friday afternoon.\n\n"
+                     OPEN "We will decide for ourselves what is safe," CLOSE " an aide said.\n";
+  const char *quote = OPEN "We will decide for ourselves what is safe," CLOSE;
+  static const struct {
+    const char *typed, *speaker;
+    bool unnamed;
+  } cases[] = {{"Roe", "John Roe", false}, {"John Roe", "John Roe", false},
+               {"Jane Roe", "Jane Roe", true}, {"Mr. Roe", "Mr. Roe", true}};
+  for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+    char extra[64];
+    snprintf(extra, sizeof(extra), ", \"speaker\": \"%s\"", cases[i].typed);
+    whosaid_annotations *set = parse(sidecar(quote, 63, extra));
+    whosaid_doc *doc = analyze(text, set);
+    int q = direct_quote(doc, text, "We will");
+    ASSERT_STR_EQ(speaker_of(doc, q), cases[i].speaker);
+    whosaid_quote found;
+    whosaid_doc_quote(doc, (size_t)q, &found);
+    whosaid_speaker speaker;
+    whosaid_doc_speaker(doc, (size_t)found.speaker, &speaker);
+    ASSERT_EQ(speaker.unnamed, cases[i].unnamed);
+    whosaid_doc_free(doc);
+    whosaid_annotations_free(set);
+  }
+}
+
 TEST(a_speaker_the_article_never_names) {
   whosaid_annotations *set = parse(sidecar(pompeo_quote, 82, ", \"speaker\": \"A Diplomat\""));
   whosaid_doc *doc = analyze(article, set);
@@ -586,6 +614,7 @@ int main(void) {
   RUN(runs_out_of_memory_cleanly);
   RUN(a_person_names_the_speaker);
   RUN(a_speaker_named_by_a_person_keeps_the_role_the_article_gives);
+  RUN(a_surname_names_the_article_s_person_but_another_given_name_does_not);
   RUN(a_speaker_the_article_never_names);
   RUN(a_person_says_what_is_a_quote);
   RUN(follows_its_quote_through_edits_and_reflowing);
