@@ -123,7 +123,8 @@ endfunction
 let s:wait_bytes = 1024 * 1024
 
 function! s:enable(buf) abort
-  if &buftype !=# '' && &buftype !=# 'acwrite'
+  let buftype = getbufvar(a:buf, '&buftype')
+  if buftype !=# '' && buftype !=# 'acwrite'
     call s:error('whosaid: not a text buffer')
     return 0
   endif
@@ -135,6 +136,9 @@ function! s:enable(buf) abort
   endif
   try
     call whosaid#host#attach(a:buf)
+    if has('nvim')
+      call luaeval('require("whosaid.reload").watch(_A)', a:buf)
+    endif
     " The corrections first, so that the first highlights show them.
     call whosaid#annotations#load(a:buf)
     " Up to 1 MiB, wait for the first highlights (a few tens of ms), so that
@@ -161,6 +165,24 @@ function! s:disable(buf) abort
     call s:exception_error(v:exception)
   endtry
   call setbufvar(a:buf, 'whosaid_enabled', 0)
+endfunction
+
+" BUF was read again, by :edit! or because its file changed on disk
+" ('autoread', :checktime): lua/whosaid/reload.lua in Neovim, BufReadPost
+" in Vim (plugin/whosaid.vim). The host forgot it; unless a command has
+" attached it again already, it is enabled again at once: the corrections
+" as :WhoSaid on finds them (unsaved ones from the buffer's copy, else the
+" sidecar file, which may have changed with the article), and the
+" highlights of the text as it is now.
+function! whosaid#reloaded(buf) abort
+  if !has('nvim')
+    call whosaid#vim#unloaded(a:buf)  " (an autoread reload unloads nothing)
+    call whosaid#host#forget(a:buf)
+  endif
+  if bufloaded(a:buf) && getbufvar(a:buf, 'whosaid_enabled', 0)
+        \ && !whosaid#host#attached(a:buf)
+    call s:enable(a:buf)
+  endif
 endfunction
 
 " From the FileType autocommand: enable once the buffer is displayed.
@@ -498,7 +520,9 @@ endfunction
 
 function! s:api_buffer(args) abort
   let buf = empty(a:args) ? bufnr('%') : bufnr(a:args[0])
+  " (Enabled, but read again since: attached again here.)
   if !whosaid#host#attached(buf)
+        \ && !(getbufvar(buf, 'whosaid_enabled', 0) && bufloaded(buf) && s:enable(buf))
     throw 'whosaid: buffer ' . buf . ' is not enabled (:WhoSaid on)'
   endif
   return buf

@@ -52,9 +52,13 @@ augroup whosaid
   " The corrections are saved with the article (autoload/whosaid/annotations.vim).
   autocmd BufWritePost * if getbufvar(str2nr(expand('<abuf>')), 'whosaid_enabled', 0)
         \ | call whosaid#annotations#written(str2nr(expand('<abuf>')), expand('<afile>:p')) | endif
-  " Vim: the host forgets an unloaded buffer (Neovim tells it itself).
+  " Vim: the host forgets an unloaded buffer (Neovim tells it itself), and
+  " one read again (:edit!, a file changed on disk) is attached again
+  " (lua/whosaid/reload.lua does that in Neovim).
   if !has('nvim')
     autocmd BufUnload * if exists('*whosaid#vim#unloaded')
           \ | call whosaid#vim#unloaded(str2nr(expand('<abuf>'))) | endif
+    autocmd BufReadPost * if getbufvar(str2nr(expand('<abuf>')), 'whosaid_enabled', 0)
+          \ | call whosaid#reloaded(str2nr(expand('<abuf>'))) | endif
   endif
 augroup END

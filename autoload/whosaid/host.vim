@@ -488,7 +488,12 @@ function! whosaid#host#request(method, ...) abort
   return s:call(s:request_timeout(), a:method, a:000)
 endfunction
 
+" (Highlights left from an attachment that ended, as after a reload, would
+" stay beside the new ones: cleared first.)
 function! whosaid#host#attach(buf) abort
+  if !has_key(s:attached, a:buf)
+    call s:clear(a:buf)
+  endif
   call whosaid#host#request('attach', a:buf)
   let s:attached[a:buf] = 1
 endfunction
@@ -507,6 +512,14 @@ function! whosaid#host#detach(buf) abort
     endtry
   endif
   call s:clear(a:buf)
+endfunction
+
+" BUF was read again (:edit!, a file changed on disk): the editor ended the
+" host's attachment, and the next command must attach it again.
+function! whosaid#host#forget(buf) abort
+  if has_key(s:attached, a:buf)
+    call remove(s:attached, a:buf)
+  endif
 endfunction
 
 function! whosaid#host#attached(buf) abort

@@ -12,9 +12,9 @@ scriptencoding utf-8
 # correction's name; AFTER: whether Vim puts virtual text after the line
 # (9.0.0121), else the label is inline text at the line's end (9.0.0067).
 # LABELS (host id -> Vim's id) and TEXTS (Vim's id -> label) get the labels
-# added. Returns how many marks failed.
+# added, LIVE the ids of the highlights. Returns how many marks failed.
 export def Add(buf: number, adds: list<any>, shown: dict<any>, virtual: bool, marker: string,
-    after: bool, labels: dict<any>, texts: dict<any>): number
+    after: bool, labels: dict<any>, texts: dict<any>, live: dict<any>): number
   var failed = 0
   for m in adds
     try
@@ -36,6 +36,7 @@ export def Add(buf: number, adds: list<any>, shown: dict<any>, virtual: bool, ma
       elseif get(shown, m[5], 0) != 0
         prop_add(m[1] + 1, m[2] + 1, {type: m[5], id: m[0], bufnr: buf, end_lnum: m[3] + 1,
           end_col: m[4] + 1})
+        live[string(m[0])] = true
       endif
     catch
       failed += 1
@@ -46,9 +47,9 @@ enddef
 
 # Remove the host's marks IDS from BUF: one pass over the buffer finds
 # them (a property split by a line break is in two lines); a label by the
-# id Vim gave it (LABELS, TEXTS are updated).
+# id Vim gave it (LABELS, TEXTS and LIVE are updated).
 export def Remove(buf: number, ids: list<any>, types: list<string>, labels: dict<any>,
-    texts: dict<any>)
+    texts: dict<any>, live: dict<any>)
   if empty(ids)
     return
   endif
@@ -63,6 +64,9 @@ export def Remove(buf: number, ids: list<any>, types: list<string>, labels: dict
       endif
     else
       wanted->add(id)
+      if has_key(live, key)
+        remove(live, key)
+      endif
     endif
   endfor
   var done: dict<bool> = {}
@@ -71,6 +75,20 @@ export def Remove(buf: number, ids: list<any>, types: list<string>, labels: dict
     if !has_key(done, key)
       done[key] = true
       prop_remove({id: prop.id, types: types, both: true, bufnr: buf, all: true}, prop.lnum)
+    endif
+  endfor
+enddef
+
+# Remove the properties in lines FIRST to LAST of BUF that are neither a
+# highlight the host placed (LIVE) nor a label (TEXTS).
+export def DropStale(buf: number, first: number, last: number, types: list<string>,
+    live: dict<any>, texts: dict<any>)
+  var done: dict<bool> = {}
+  for prop in prop_list(first, {bufnr: buf, end_lnum: last, types: types})
+    var key = string(prop.id)
+    if !has_key(live, key) && !has_key(texts, key) && !has_key(done, prop.lnum .. ':' .. key)
+      done[prop.lnum .. ':' .. key] = true
+      prop_remove({id: prop.id, types: types, bufnr: buf, all: true}, prop.lnum)
     endif
   endfor
 enddef

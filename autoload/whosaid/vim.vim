@@ -27,10 +27,13 @@ let s:entity_groups = {'PER': 'WhoSaidPerson', 'ORG': 'WhoSaidOrganization',
 " Per attached buffer: {'listener': id, 'lines': the line count the host
 " has}. s:labels: per buffer, host mark id -> Vim's id of its virtual text;
 " s:texts: per buffer, Vim's id -> the label (prop_list() of Vim 9.0 does
-" not give the text).
+" not give the text). s:live: per buffer, the host ids of the highlights
+" placed, as keys: Vim's undo brings a line back with the properties it had,
+" which the host has deleted since, and those go (s:drop_restored()).
 let s:buffers = {}
 let s:labels = {}
 let s:texts = {}
+let s:live = {}
 let s:namespaces = {}
 " Whether this Vim shows virtual text (9.0.0067), and after a line's end
 " (9.0.0121; before, the label is inline text at the line's end).
@@ -124,7 +127,7 @@ endfunction
 " tells it.
 function! whosaid#vim#unloaded(buf) abort
   call s:detach(a:buf, 1)
-  call s:forget_labels(a:buf)
+  call s:forget_placed(a:buf)
 endfunction
 
 " The host is gone: stop following every buffer (a new host attaches
@@ -171,6 +174,7 @@ function! s:on_change(buf, start, end, added, changes) abort
   if start < 0
     return
   endif
+  call s:drop_restored(a:buf, start, new_end)
   let line_count = s:line_count(a:buf)
   let tick = getbufvar(a:buf, 'changedtick')
   if state.lines + (new_end - old_end) != line_count || old_end - 1 > state.lines
@@ -181,6 +185,17 @@ function! s:on_change(buf, start, end, added, changes) abort
     call s:send(['nvim_buf_lines_event', [a:buf, tick, start - 1, old_end - 1, lines, v:false]])
   endif
   let state.lines = line_count
+endfunction
+
+" The properties in lines FIRST to END - 1 of BUF that the host no longer
+" has: those of lines that an undo or a redo brought back (Vim keeps a
+" line's properties with its text). Left there, each would stand beside the
+" one the host places again, a label twice.
+function! s:drop_restored(buf, first, end) abort
+  if a:end > a:first
+    call whosaid#props#DropStale(a:buf, a:first, a:end - 1, s:types, get(s:live, a:buf, {}),
+          \ get(s:texts, a:buf, {}))
+  endif
 endfunction
 
 " BUF's line count, without copying its lines.
@@ -246,12 +261,12 @@ function! whosaid#vim#clear(buf, first, last) abort
   endif
   call prop_remove({'types': s:types, 'bufnr': a:buf, 'all': 1}, a:first + 1, last)
   if a:first == 0 && last == line_count
-    call s:forget_labels(a:buf)
+    call s:forget_placed(a:buf)
   endif
 endfunction
 
-function! s:forget_labels(buf) abort
-  for table in [s:labels, s:texts]
+function! s:forget_placed(buf) abort
+  for table in [s:labels, s:texts, s:live]
     if has_key(table, a:buf)
       call remove(table, a:buf)
     endif
@@ -289,11 +304,12 @@ function! s:update(buf, dels, adds) abort
   endfor
   let labels = get(s:labels, a:buf, {})
   let texts = get(s:texts, a:buf, {})
-  let [s:labels[a:buf], s:texts[a:buf]] = [labels, texts]
+  let live = get(s:live, a:buf, {})
+  let [s:labels[a:buf], s:texts[a:buf], s:live[a:buf]] = [labels, texts, live]
   " (The loops are in Vim9 script, autoload/whosaid/props.vim.)
-  call whosaid#props#Remove(a:buf, a:dels, s:types, labels, texts)
+  call whosaid#props#Remove(a:buf, a:dels, s:types, labels, texts, live)
   let failed = whosaid#props#Add(a:buf, a:adds, shown, virtual ? v:true : v:false, marker,
-        \ s:after ? v:true : v:false, labels, texts)
+        \ s:after ? v:true : v:false, labels, texts, live)
   silent! doautocmd <nomodeline> User WhoSaidDone
   return failed
 endfunction

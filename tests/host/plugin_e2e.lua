@@ -91,6 +91,59 @@ local function run()
   results.restarted = jump(lnum, col + 20, 'WhoSaid mention next')
   results.running_again = vim.fn['whosaid#host#running']()
 
+  -- Read again: Neovim ends the host's attachment when a buffer is reloaded.
+  -- :edit! after an unsaved edit and an unsaved correction, then the file
+  -- changed on disk and reloaded by :checktime with 'autoread', then that
+  -- reload undone; each time the highlights are those of the text read (as
+  -- :WhoSaid on gives them), the correction is kept, commands are answered
+  -- and edits followed.
+  local reread = vim.fn.tempname() .. '.txt'
+  vim.fn.writefile(vim.fn.readfile(article), reread)
+  vim.cmd('edit ' .. reread)
+  vim.cmd('WhoSaid on')
+  local function marks()
+    local found = {}
+    for _, mark in ipairs(vim.api.nvim_buf_get_extmarks(0, namespace, 0, -1, {details = true})) do
+      mark[4].ns_id = nil
+      table.insert(found, {mark[2], mark[3], mark[4]}) -- (not the id: it may differ)
+    end
+    return found
+  end
+  local function analyse() vim.fn['whosaid#host#request']('analyze', vim.fn.bufnr()) end
+  -- (Attached again once Neovim has read the buffer: on the next tick.)
+  local function reattached()
+    return vim.wait(5000, function() return vim.fn['whosaid#host#attached'](vim.fn.bufnr()) == 1 end, 10)
+  end
+  lnum, col = find('We hope that the United States')
+  vim.fn.cursor(lnum, col + 5)
+  vim.cmd('WhoSaid assign Jane Roe')
+  results.reread_fresh = marks()
+  vim.api.nvim_buf_set_lines(0, 0, 0, false,
+    {'"An unsaved quote of a good many words," said Senator Jane Doe.', ''})
+  analyse()
+  results.reread_edited = marks()
+  vim.cmd('edit!')
+  results.reread_reattached = reattached()
+  results.reread_reverted = marks()
+  results.reread_reverted_quotes = vim.fn['whosaid#quotes']()
+  results.reread_next = jump(1, 1, 'WhoSaid quote next')
+  local changed = vim.fn.readfile(article)
+  table.insert(changed, 1, '"A quote added on disk by another program," said Senator John Roe.')
+  table.insert(changed, 2, '')
+  vim.fn.writefile(changed, reread)
+  vim.o.autoread = true
+  vim.cmd('checktime')
+  results.reread_disk_reattached = reattached()
+  results.reread_disk_quotes = vim.fn['whosaid#quotes']()
+  vim.cmd('undo') -- the reload undone ('undoreload'): read again, with no autocommand
+  results.reread_undo_reattached = reattached()
+  results.reread_undone = marks()
+  vim.api.nvim_buf_set_lines(0, 0, 0, false, {'"Nothing is decided yet at all," said Jane Doe.', ''})
+  analyse()
+  results.reread_followed = vim.fn['whosaid#quotes']()
+  results.reread_messages = messages()
+  vim.cmd('bwipeout!')
+
   -- A buffer that is not text.
   vim.cmd('new')
   vim.bo.buftype = 'nofile'

@@ -130,6 +130,29 @@ class Plugin(unittest.TestCase):
         self.assertTrue(self.result['restarted'][2].startswith('Pompeo'))
         self.assertIn('the host stopped', self.result['messages'])
 
+    def test_a_buffer_read_again_is_followed_again(self):
+        r = self.result
+        self.assertGreater(len(r['reread_fresh']), 50)
+        self.assertNotEqual(r['reread_edited'], r['reread_fresh'])  # the edit showed
+        self.assertTrue(r['reread_reattached'])
+        self.assertTrue(r['reread_disk_reattached'])
+        # :edit!: the highlights of the file, and the unsaved correction kept.
+        self.assertEqual(r['reread_reverted'], r['reread_fresh'])
+        corrected = [q for q in r['reread_reverted_quotes'] if q['corrected']]
+        self.assertEqual([(q['speaker'], q['text'][:13]) for q in corrected],
+                         [('Jane Roe', '“We hope that')])
+        self.assertTrue(r['reread_next'][2].startswith(('“', '"')), r['reread_next'])
+        # Changed on disk: the new quote found, the correction still on its quote.
+        speakers = {q['text'][:22]: q['speaker'] for q in r['reread_disk_quotes']}
+        self.assertEqual(speakers.get('"A quote added on disk'), 'John Roe', speakers)
+        self.assertEqual(speakers.get('“We hope that the Unit'), 'Jane Roe', speakers)
+        # The reload undone: the file's highlights again; then edits followed.
+        self.assertTrue(r['reread_undo_reattached'])
+        self.assertEqual(r['reread_undone'], r['reread_fresh'])
+        self.assertEqual([q['speaker'] for q in r['reread_followed'][:2]],
+                         ['Jane Doe', 'Mike Pompeo'])
+        self.assertNotIn('not attached', r['reread_messages'])
+
     def test_a_buffer_that_is_not_text(self):
         self.assertIn('not a text buffer', self.result['nofile_messages'])
 

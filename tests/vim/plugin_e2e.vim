@@ -186,6 +186,17 @@ function! s:run() abort
   let r.typed_marks = s:marks(buf)
   let r.typed_quotes = whosaid#quotes()
 
+  " A paragraph deleted and brought back by undo: its highlights once (Vim's
+  " undo brings a line back with the properties it had).
+  let r.undo_before = s:marks(buf)
+  let &undolevels = &undolevels  " (the edits before are not undone with it)
+  let [lnum, col] = s:find('We will not give up')
+  execute lnum . 'delete'
+  call whosaid#host#request('analyze', buf)
+  undo
+  call whosaid#host#request('analyze', buf)
+  let r.undo_after = s:marks(buf)
+
   " A correction: the quote is Heiko Maas's.
   let [lnum, col] = s:find('a risk we will have')
   call cursor(lnum, col + 3)
@@ -268,6 +279,45 @@ function! s:run() abort
   let r.after_hang_new_pid = whosaid#host#pid() != pid
   call system('kill -CONT ' . pid)
   unlet g:whosaid_timeout
+
+  " Read again: :edit! after an unsaved edit and an unsaved correction, the
+  " file changed on disk and reloaded by :checktime with 'autoread', and
+  " that reload undone: each time the highlights of the text read, the
+  " correction kept, commands answered and edits followed. (Neovim attaches
+  " a buffer read again on the next tick: waited for.)
+  let reread = tempname() . '.txt'
+  call writefile(readfile($WHOSAID_ARTICLE), reread)
+  execute 'edit ' . fnameescape(reread)
+  let rbuf = bufnr('%')
+  let attached = 'whosaid#host#attached(' . rbuf . ')'
+  WhoSaid on
+  let [lnum, col] = s:find('We hope that the United States')
+  call cursor(lnum, col + 5)
+  WhoSaid assign Jane Roe
+  let r.reread_fresh = s:marks(rbuf)
+  call append(0, ['"An unsaved quote of a good many words," said Senator Jane Doe.', ''])
+  call whosaid#host#request('analyze', rbuf)
+  let r.reread_edited = s:marks(rbuf)
+  edit!
+  let r.reread_reattached = s:wait_until(attached, 5000)
+  let r.reread_reverted = s:marks(rbuf)
+  let r.reread_reverted_quotes = whosaid#quotes()
+  let r.reread_next = s:jump(1, 1, 'WhoSaid quote next')
+  call writefile(['"A quote added on disk by another program," said Senator John Roe.', '']
+        \ + readfile($WHOSAID_ARTICLE), reread)
+  set autoread
+  checktime
+  let r.reread_disk_reattached = s:wait_until(attached, 5000)
+  let r.reread_disk_quotes = whosaid#quotes()
+  undo
+  let r.reread_undo_reattached = s:wait_until(attached, 5000)
+  call whosaid#host#request('analyze', rbuf)
+  let r.reread_undone = s:marks(rbuf)
+  call append(0, ['"Nothing is decided yet at all," said Jane Doe.', ''])
+  call whosaid#host#request('analyze', rbuf)
+  let r.reread_followed = whosaid#quotes()
+  set noautoread
+  execute 'buffer ' . buf
 
   " A buffer that is not text.
   new
