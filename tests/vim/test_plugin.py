@@ -280,10 +280,8 @@ class SameAsNeovim(unittest.TestCase):
     def test_same_highlights_and_labels(self):
         for key in ('marks', 'edited_marks', 'edited2_marks', 'deleted_marks', 'typed_marks',
                     'assigned_marks', 'unassigned_marks', 'optioned', 'restarted_marks',
-                    'reread_fresh', 'reread_reverted', 'reread_undone', 'undo_after'):
-                # (Not refilled_marks: in Neovim 0.7.2, after :%delete the host
-                # reloads the buffer and its highlights do not come back; a
-                # host bug of its own, reported. Vim's are checked above.)
+                    'reread_fresh', 'reread_reverted', 'reread_undone', 'undo_after',
+                    'refilled_marks'):
             with self.subTest(state=key):
                 vim_spans, vim_labels = marks(self.vim[key])
                 nvim_spans, nvim_labels = marks(self.nvim[key])
