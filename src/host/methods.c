@@ -306,7 +306,6 @@ static void analyze(host *h, const rpc_message *m) {
 
 /* Lists **************************************************************************/
 
-
 static void quotes(host *h, const rpc_message *m) {
   host_buffer *b = host_attached_buffer(h, m, 1, 1);
   if (b == NULL || !host_fresh_analysis(h, m, b)) return;
