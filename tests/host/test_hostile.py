@@ -439,6 +439,72 @@ class Session(unittest.TestCase):
         host.send([2, 'nvim_buf_lines_event', [buf, 2, 0, -1, lines, False]])
 
 
+class HostileRun:
+    """The hostile session of both protocols (test_vim_hostile.py for Vim's
+    JSON): ITEMS, (bytes, the id the host owes an answer or None), sent in
+    batches of BATCH, each after REATTACH's items every 25th batch (buffer 1
+    again, whatever the junk did to it) and followed by a poll, POLL(id) its
+    bytes; the host's output read meanwhile with REPLY(message), which
+    answers a call of the host's and returns None, or returns an answer's
+    (id, error, result). Counts what was answered, and samples the host's
+    memory every ten polls (rss)."""
+
+    def __init__(self, test, host, poll_ids, poll, reply):
+        self.test, self.host, self.poll_ids = test, host, poll_ids
+        self.poll, self.reply = poll, reply
+        self.expected, self.answered = collections.Counter(), collections.Counter()
+        self.polls, self.poll_answers, self.rss = [], [], []
+        self.sent = 0
+
+    def serve_until(self, poll):
+        while True:
+            reply = self.reply(self.host.read(timeout=60))
+            if reply is None:
+                continue
+            msgid, error, result = reply
+            self.answered[msgid] += 1
+            if msgid >= self.poll_ids:
+                self.test.assertEqual((error, result), (None, 'ok'))
+                self.poll_answers.append(msgid)
+                if msgid == poll:
+                    return
+
+    def send_and_poll(self, items):
+        poll = self.poll_ids + len(self.polls)
+        self.polls.append(poll)
+        data = b''
+        for message, msgid in items + [(self.poll(poll), None)]:
+            if msgid is not None:
+                self.expected[msgid] += 1
+            data += message
+        self.host.send_bytes(data)
+        self.serve_until(poll)
+
+    def run(self, items, reattach):
+        for start in range(0, len(items), BATCH):
+            batch = items[start:start + BATCH]
+            self.sent += len(batch)
+            self.send_and_poll((reattach() if start // BATCH % 25 == 0 else []) + batch)
+            if len(self.polls) % 10 == 0:
+                self.rss.append(self.host.rss_kb())
+        # The answers still due (a call of the host's answered after the last
+        # poll): a few more polls let them come.
+        for _ in range(20):
+            if all(self.answered[i] >= n for i, n in self.expected.items()):
+                break
+            self.send_and_poll([])
+        self.test.assertEqual(self.poll_answers, self.polls)  # every poll, in order
+        missing = sorted(i for i, n in self.expected.items() if self.answered[i] < n)
+        self.test.assertEqual(missing, [], 'requests never answered')
+
+    def memory_growth(self):
+        """Growth to the peak once warmed up, its bound, and the warm RSS."""
+        baseline = self.rss[len(self.rss) // 10]
+        growth = max(max(self.rss), self.host.rss_kb('VmHWM')) - baseline
+        bound = RSS_GROWTH_KB_ASAN if uses_asan(self.host.process.pid) else RSS_GROWTH_KB
+        return growth, bound, baseline
+
+
 class Hostile(Session):
 
     def test_ten_thousand_hostile_messages(self):
@@ -454,74 +520,41 @@ class Hostile(Session):
         while len(hostile) < MESSAGES:
             hostile.append(generator.one())
         rng.shuffle(hostile)
-        expected, answered = collections.Counter(), collections.Counter()
-        polls, poll_answers, rss = [], [], []
 
-        def serve_until(poll):
-            while True:
-                message = host.read(timeout=60)
-                if message[0] == 0:
-                    neovim.answer(message)
-                    continue
-                self.assertEqual(message[0], 1, message)  # the host sends no notification
-                answered[message[1]] += 1
-                if message[1] >= POLL_IDS:
-                    self.assertEqual(message[2:], [None, 'ok'])
-                    poll_answers.append(message[1])
-                    if message[1] == poll:
-                        return
+        def reply(message):
+            if message[0] == 0:
+                neovim.answer(message)
+                return None
+            self.assertEqual(message[0], 1, message)  # the host sends no notification
+            return message[1], message[2], message[3]
 
-        sent = 0
-        for start in range(0, len(hostile), BATCH):
-            batch = hostile[start:start + BATCH]
-            sent += len(batch)
-            if start // BATCH % 25 == 0:  # buffer 1 again, whatever the junk did to it
-                batch = [[0, generator.fresh_id(), 'attach', [1]],
-                         [2, 'nvim_buf_lines_event', [1, 3, 0, -1, ARTICLE, False]]] + batch
-            poll = POLL_IDS + len(polls)
-            polls.append(poll)
-            data = b''
-            for obj in batch + [[0, poll, 'poll', []]]:
-                message = encode(obj)
-                msgid = expects_answer(message)
-                if msgid is not None and msgid < POLL_IDS:
-                    expected[msgid] += 1
-                data += message
-            host.send_bytes(data)
-            serve_until(poll)
-            if len(polls) % 10 == 0:
-                rss.append(host.rss_kb())
-        self.assertEqual(sent, len(hostile))
-        self.assertGreaterEqual(sent, MESSAGES)
-        # The answers still due (a call of the host's answered after the last
-        # poll): a few more polls let them come.
-        for _ in range(20):
-            if all(answered[i] >= n for i, n in expected.items()):
-                break
-            poll = POLL_IDS + len(polls)
-            polls.append(poll)
-            host.send([0, poll, 'poll', []])
-            serve_until(poll)
-        self.assertEqual(poll_answers, polls)  # every poll, in order
-        missing = sorted(i for i, n in expected.items() if answered[i] < n)
-        self.assertEqual(missing, [], 'requests never answered')
-        unexpected = sorted(i for i in answered if i < POLL_IDS and i not in expected)
+        def item(obj):
+            message = encode(obj)
+            msgid = expects_answer(message)
+            return message, msgid if msgid is not None and msgid < POLL_IDS else None
+
+        def reattach():
+            return [item([0, generator.fresh_id(), 'attach', [1]]),
+                    item([2, 'nvim_buf_lines_event', [1, 3, 0, -1, ARTICLE, False]])]
+
+        run = HostileRun(self, host, POLL_IDS, lambda poll: encode([0, poll, 'poll', []]), reply)
+        run.run([item(obj) for obj in hostile], reattach)
+        self.assertEqual(run.sent, len(hostile))
+        self.assertGreaterEqual(run.sent, MESSAGES)
+        unexpected = sorted(i for i in run.answered if i < POLL_IDS and i not in run.expected)
         self.assertEqual(unexpected, [], 'answers to no request')
-        baseline = rss[len(rss) // 10]  # once warmed up
-        growth = max(max(rss), host.rss_kb('VmHWM')) - baseline
-        bound = RSS_GROWTH_KB_ASAN if uses_asan(host.process.pid) else RSS_GROWTH_KB
+        growth, bound, baseline = run.memory_growth()
         print('\n%d hostile messages and %d polls; the host called Neovim %d times (%s); '
               'answers to %d requests; RSS %d KB warm, %d KB at most, %d KB at the end '
               '(growth to the peak %d KB, bound %d KB)'
-              % (sent, len(polls), sum(neovim.calls.values()), dict(neovim.calls),
-                 sum(expected.values()), baseline, max(rss), rss[-1], growth, bound),
+              % (run.sent, len(run.polls), sum(neovim.calls.values()), dict(neovim.calls),
+                 sum(run.expected.values()), baseline, max(run.rss), run.rss[-1], growth, bound),
               file=sys.stderr)
         self.assertLess(growth, bound)
         for message in self.assert_clean_exit(host):
             self.assertNotEqual(message[0], 1, 'an answer after the last poll')
         self.assertIn('malformed message', self.log())
         self.assertIn('unknown method', self.log())
-
 
     def test_a_namespace_that_is_no_namespace(self):
         # A negative namespace would leave analyze waiting for highlights

@@ -28,12 +28,10 @@ import unittest
 
 sys.dont_write_bytecode = True
 import test_hostile  # noqa: E402
-from test_hostile import (ARTICLE, METHODS, MIB, RSS_GROWTH_KB,  # noqa: E402
-                          RSS_GROWTH_KB_ASAN, Session, uses_asan)
+from test_hostile import ARTICLE, METHODS, MIB, HostileRun, Session, uses_asan  # noqa: E402
 from vim_host_support import FUNCTION, VimHost, to_json  # noqa: E402
 
 MESSAGES = 10_000
-BATCH = 20
 MAX_MESSAGE = '1M'  # a few messages over it, cheaply
 # Ids of well-formed requests count up from here; those of the requests
 # mutated byte by byte from MUTATED_IDS. An edit can make a mutated id
@@ -268,67 +266,35 @@ class Hostile(VimSession):
         while len(hostile) < MESSAGES:
             hostile.append(generator.one())
         rng.shuffle(hostile)
-        expected, answered = collections.Counter(), collections.Counter()
-        polls, poll_answers, rss = [], [], []
 
-        def serve_until(poll):
-            while True:
-                message = host.read(timeout=60)
-                if message[0] == 'call':
-                    vim.answer(message)
-                    continue
-                self.assertEqual(len(message), 2, message)
-                error, result = message[1]
-                answered[message[0]] += 1
-                if message[0] >= POLL_IDS:
-                    self.assertEqual((error, result), (None, 'ok'))
-                    poll_answers.append(message[0])
-                    if message[0] == poll:
-                        return
-                else:
-                    self.assertTrue(error is None or isinstance(error, str), message)
+        def reply(message):
+            if message[0] == 'call':
+                vim.answer(message)
+                return None
+            self.assertEqual(len(message), 2, message)
+            error, result = message[1]
+            if message[0] < POLL_IDS:
+                self.assertTrue(error is None or isinstance(error, str), message)
+            return message[0], error, result
 
-        sent = 0
-        for start in range(0, len(hostile), BATCH):
-            batch = hostile[start:start + BATCH]
-            sent += len(batch)
-            if start // BATCH % 25 == 0:  # buffer 1 again, whatever the junk did to it
-                attach = generator.request('attach', [1])
-                batch = [(to_json(attach), attach[0]),
-                         (to_json([0, ['nvim_buf_lines_event', [1, 3, 0, -1, ARTICLE, False]]]),
-                          None)] + batch
-            poll = POLL_IDS + len(polls)
-            polls.append(poll)
-            data = b''
-            for line, msgid in batch + [(to_json([poll, ['poll', []]]), None)]:
-                if msgid is not None:
-                    expected[msgid] += 1
-                data += line
-            host.send_bytes(data)
-            serve_until(poll)
-            if len(polls) % 10 == 0:
-                rss.append(host.rss_kb())
-        self.assertEqual(sent, len(hostile))
-        for _ in range(20):  # answers held by a call of the host's answered late
-            if all(answered[i] >= n for i, n in expected.items()):
-                break
-            poll = POLL_IDS + len(polls)
-            polls.append(poll)
-            host.send([poll, ['poll', []]])
-            serve_until(poll)
-        self.assertEqual(poll_answers, polls)  # every poll, in order
-        missing = sorted(i for i, n in expected.items() if answered[i] < n)
-        self.assertEqual(missing, [], 'requests never answered')
-        twice = sorted(i for i, n in answered.items()
-                       if i in expected and WELL_FORMED_IDS < i < 100_000 and n > expected[i])
+        def reattach():
+            attach = generator.request('attach', [1])
+            return [(to_json(attach), attach[0]),
+                    (to_json([0, ['nvim_buf_lines_event', [1, 3, 0, -1, ARTICLE, False]]]), None)]
+
+        run = HostileRun(self, host, POLL_IDS, lambda poll: to_json([poll, ['poll', []]]), reply)
+        run.run(hostile, reattach)
+        self.assertEqual(run.sent, len(hostile))
+        twice = sorted(i for i, n in run.answered.items()
+                       if i in run.expected and WELL_FORMED_IDS < i < 100_000
+                       and n > run.expected[i])
         self.assertEqual(twice, [], 'answered more than asked')
-        baseline = rss[len(rss) // 10]
-        growth = max(max(rss), host.rss_kb('VmHWM')) - baseline
-        bound = RSS_GROWTH_KB_ASAN if uses_asan(host.process.pid) else RSS_GROWTH_KB
+        growth, bound, baseline = run.memory_growth()
         print('\n%d hostile JSON messages and %d polls; the host called Vim %d times (%s); '
               'answers to %d requests; RSS %d KB warm, %d KB at most (growth to the peak %d KB, '
-              'bound %d KB)' % (sent, len(polls), sum(vim.calls.values()), dict(vim.calls),
-                                sum(expected.values()), baseline, max(rss), growth, bound),
+              'bound %d KB)' % (run.sent, len(run.polls), sum(vim.calls.values()),
+                                dict(vim.calls), sum(run.expected.values()), baseline,
+                                max(run.rss), growth, bound),
               file=sys.stderr)
         self.assertLess(growth, bound)
         for message in self.assert_clean_exit(host):
