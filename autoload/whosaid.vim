@@ -167,17 +167,17 @@ function! s:disable(buf) abort
   call setbufvar(a:buf, 'whosaid_enabled', 0)
 endfunction
 
-" BUF was read again, by :edit! or because its file changed on disk
-" ('autoread', :checktime): lua/whosaid/reload.lua in Neovim, BufReadPost
-" in Vim (plugin/whosaid.vim). The host forgot it; unless a command has
-" attached it again already, it is enabled again at once: the corrections
-" as :WhoSaid on finds them (unsaved ones from the buffer's copy, else the
-" sidecar file, which may have changed with the article), and the
-" highlights of the text as it is now.
+" BUF was read again: by :edit!, loaded again after an unload, or because
+" its file changed on disk ('autoread', :checktime). From BufReadPost
+" (plugin/whosaid.vim), and in Neovim from lua/whosaid/reload.lua once the
+" reload is done (Neovim ends the host's attachment after BufReadPost then).
+" Unless the buffer is attached already, it is enabled again at once: the
+" corrections as :WhoSaid on finds them (unsaved ones from the buffer's
+" copy, else the sidecar file, which may have changed with the article),
+" and the highlights of the text as it is now.
 function! whosaid#reloaded(buf) abort
-  if !has('nvim')
-    call whosaid#vim#unloaded(a:buf)  " (an autoread reload unloads nothing)
-    call whosaid#host#forget(a:buf)
+  if !has('nvim')  " (an autoread reload unloads nothing: Vim's host is told here)
+    call whosaid#vim#unloaded(a:buf)
   endif
   if bufloaded(a:buf) && getbufvar(a:buf, 'whosaid_enabled', 0)
         \ && !whosaid#host#attached(a:buf)

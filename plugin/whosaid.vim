@@ -52,13 +52,14 @@ augroup whosaid
   " The corrections are saved with the article (autoload/whosaid/annotations.vim).
   autocmd BufWritePost * if getbufvar(str2nr(expand('<abuf>')), 'whosaid_enabled', 0)
         \ | call whosaid#annotations#written(str2nr(expand('<abuf>')), expand('<afile>:p')) | endif
-  " Vim: the host forgets an unloaded buffer (Neovim tells it itself), and
-  " one read again (:edit!, a file changed on disk) is attached again
-  " (lua/whosaid/reload.lua does that in Neovim).
+  " An enabled buffer read again (:edit!, loaded again after an unload, a
+  " file changed on disk) is attached again; in Neovim lua/whosaid/reload.lua
+  " also hears the reloads that end the attachment after this event.
+  autocmd BufReadPost * if getbufvar(str2nr(expand('<abuf>')), 'whosaid_enabled', 0)
+        \ | call whosaid#reloaded(str2nr(expand('<abuf>'))) | endif
+  " Vim: the host forgets an unloaded buffer (Neovim tells it itself).
   if !has('nvim')
     autocmd BufUnload * if exists('*whosaid#vim#unloaded')
           \ | call whosaid#vim#unloaded(str2nr(expand('<abuf>'))) | endif
-    autocmd BufReadPost * if getbufvar(str2nr(expand('<abuf>')), 'whosaid_enabled', 0)
-          \ | call whosaid#reloaded(str2nr(expand('<abuf>'))) | endif
   endif
 augroup END

@@ -126,6 +126,7 @@ endfunction
 " From BufUnload: the host forgets the buffer, as Neovim's detach event
 " tells it.
 function! whosaid#vim#unloaded(buf) abort
+  call whosaid#host#forget(a:buf)
   call s:detach(a:buf, 1)
   call s:forget_placed(a:buf)
 endfunction

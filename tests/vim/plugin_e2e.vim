@@ -316,6 +316,12 @@ function! s:run() abort
   call append(0, ['"Nothing is decided yet at all," said Jane Doe.', ''])
   call whosaid#host#request('analyze', rbuf)
   let r.reread_followed = whosaid#quotes()
+  " Unloaded, then loaded again: still enabled.
+  bunload!
+  let r.reread_unloaded_attached = whosaid#host#attached(rbuf)
+  execute 'edit ' . fnameescape(reread)
+  let r.reread_loaded_attached = s:wait_until(attached, 5000)
+  let r.reread_loaded_quotes = whosaid#quotes()
   set noautoread
   execute 'buffer ' . buf
 

@@ -249,6 +249,10 @@ class Vim(unittest.TestCase):
         self.assertEqual(marks(r['reread_undone']), marks(r['reread_fresh']))
         self.assertEqual([q['speaker'] for q in r['reread_followed'][:2]],
                          ['Jane Doe', 'Mike Pompeo'])
+        # Unloaded (the host forgets it), then loaded again: attached again.
+        self.assertEqual(r['reread_unloaded_attached'], 0)
+        self.assertTrue(r['reread_loaded_attached'])
+        self.assertEqual(quotes(r['reread_loaded_quotes']), quotes(r['reread_disk_quotes']))
 
     def test_a_buffer_that_is_not_text(self):
         self.assertIn('not a text buffer', self.vim['nofile_messages'])
@@ -291,7 +295,7 @@ class SameAsNeovim(unittest.TestCase):
     def test_same_quotes_after_edits(self):
         for key in ('edited_quotes', 'edited2_quotes', 'deleted_quotes', 'typed_quotes',
                     'assigned_quotes', 'refilled_quotes', 'reread_reverted_quotes',
-                    'reread_disk_quotes', 'reread_followed'):
+                    'reread_disk_quotes', 'reread_followed', 'reread_loaded_quotes'):
             with self.subTest(state=key):
                 self.assertEqual(quotes(self.vim[key]), quotes(self.nvim[key]))
 
