@@ -437,7 +437,9 @@ static void remember_sidecar(host_buffer *b, const char *path) {
   b->sidecar = copy;
 }
 
-static void answer_load(host *h, const rpc_message *m, host_buffer *b) {
+/* The answer to annotations_load: once the highlights are applied, or with
+ * the analysis still to come (LATER: orphans unknown), at once. */
+static void answer_load(host *h, const rpc_message *m, host_buffer *b, bool later) {
   char *json;
   size_t length;
   if (!format_sidecar(h, m, b, &json, &length)) return;
@@ -447,10 +449,18 @@ static void answer_load(host *h, const rpc_message *m, host_buffer *b) {
   host_pack_key(pk, "count");
   msgpack_pack_uint64(pk, whosaid_annotations_count(b->annotations));
   host_pack_key(pk, "orphans");
-  msgpack_pack_uint64(pk, orphan_count(b));
+  if (later) {
+    msgpack_pack_nil(pk);
+  } else {
+    msgpack_pack_uint64(pk, orphan_count(b));
+  }
   host_pack_key(pk, "sidecar");
   rpc_pack_string(pk, json, length);
   whosaid_free(json);
+  if (later) {
+    host_send(h);
+    return;
+  }
   host_marks_answer_later(b, m->id);
   host_marks_update(b);
 }
@@ -472,15 +482,22 @@ void host_annotations_load(host *h, const rpc_message *m) {
   int replaced = replace_set(b, status == 0 ? set : NULL, status != 0 ? err.message : source.blocked);
   if (replaced == 0 && source.path != NULL) remember_sidecar(b, source.path);
   free_source(&source);
-  if (replaced == 0) replaced = host_buffer_reanalyse(b);
+  /* A large buffer is analysed on the thread pool: an editor that loads
+   * its corrections on opening it does not wait for that. */
+  bool later = replaced == 0 && host_buffer_in_background(b);
+  if (later) {
+    host_buffer_reanalyse_later(b);
+  } else if (replaced == 0) {
+    replaced = host_buffer_reanalyse(b);
+  }
   if (replaced == WHOSAID_ETOOBIG) replaced = 0; /* too large: loaded, not analysed */
   if (replaced != 0) {
     host_respond_error(h, m->id, "annotations_load: %s", whosaid_strerror(replaced));
   } else if (status != 0) { /* "FILE:LINE:COLUMN: what is wrong"; the corrections are gone */
     host_respond_error(h, m->id, "%s", err.message);
-    host_marks_update(b);
+    if (!later) host_marks_update(b);
   } else {
-    answer_load(h, m, b);
+    answer_load(h, m, b, later);
   }
 }
 

@@ -448,6 +448,20 @@ int host_buffer_reanalyse(host_buffer *b) {
   return host_buffer_analyse_now(b);
 }
 
+static size_t background_bytes(const host *h) {
+  return h->options.background_bytes ? h->options.background_bytes : DEFAULT_BACKGROUND_BYTES;
+}
+
+bool host_buffer_in_background(const host_buffer *b) {
+  return !b->lost && b->bytes > background_bytes(b->h);
+}
+
+void host_buffer_reanalyse_later(host_buffer *b) {
+  b->edits++;
+  b->dirty = true;
+  host_buffer_schedule(b);
+}
+
 static void analyse_in_background(uv_work_t *work) {
   host_buffer *b = work->data;
   b->work_doc = NULL;
@@ -492,11 +506,7 @@ static void on_debounce(uv_timer_t *timer) {
     host_marks_update(b);
     return;
   }
-  size_t bytes = 0;
-  for (size_t i = 0; i < b->lines.len; i++) bytes += b->lines.items[i].length + 1;
-  size_t background = b->h->options.background_bytes ? b->h->options.background_bytes
-                                                      : DEFAULT_BACKGROUND_BYTES;
-  if (bytes <= background) {
+  if (!host_buffer_in_background(b)) {
     int status = host_buffer_analyse_now(b);
     if (status != 0) host_log(HOST_LOG_ERROR, "analysis failed: %s", whosaid_strerror(status));
     else host_marks_update(b);

@@ -254,6 +254,11 @@ void host_buffer_lose(host_buffer *buffer, bool too_large, uint64_t size);
 void host_buffer_reload(host_buffer *buffer);
 /* Analyse now because the set of annotations changed. */
 int host_buffer_reanalyse(host_buffer *buffer);
+/* Whether BUFFER is large enough to be analysed on the thread pool. */
+bool host_buffer_in_background(const host_buffer *buffer);
+/* The same as host_buffer_reanalyse, for such a buffer: on the thread pool
+ * after the debounce delay, not on the loop while Neovim waits. */
+void host_buffer_reanalyse_later(host_buffer *buffer);
 /* Analyse after the debounce delay (on the thread pool if large). */
 void host_buffer_schedule(host_buffer *buffer);
 

@@ -249,6 +249,24 @@ class Edits(AnnotationTestCase):
         first = self.quotes(host)[0]
         self.assertEqual((first['speaker'], first['corrected']), ('Heiko Maas', True))
 
+    def test_a_large_buffer_loads_its_corrections_without_waiting_for_the_analysis(self):
+        # An editor loads the corrections as it opens an article: over 64 KiB
+        # the analysis runs on the thread pool and the answer does not wait.
+        path = self.path('large.whosaid.json')
+        self.ok('annotate', 1, THEY, {'speaker': 'Heiko Maas'})
+        self.ok('annotations_save', 1, path, False)
+        host = self.start(ARTICLE * 25)
+        load = host.request('annotations_load', 1, {'path': path})
+        self.assertEqual(host.wait_response(load)[0], None)  # before any highlight update
+        msgid, params = host.expect_request('nvim_exec_lua', timeout=60)
+        host.respond(msgid, 0)
+        self.updates = [params[1][3]]
+        self.assertIn((4, 'Heiko Maas', 'WhoSaidCorrection'), self.virtual_texts())
+        self.assertEqual(self.quote_on(4, host)['speaker'], 'Heiko Maas')
+        # Small, it comes once the highlights are in place, its orphans counted.
+        result = self.ok('annotations_load', 1, {'path': path})
+        self.assertEqual((result['count'], result['orphans']), (1, 0))
+
 
 class Sidecars(AnnotationTestCase):
 

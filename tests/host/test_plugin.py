@@ -158,6 +158,8 @@ class Plugin(unittest.TestCase):
 
     def test_five_megabytes(self):
         self.assertGreater(self.result['big_bytes'], 5_000_000)
+        self.assertEqual(self.result['big_marks_at_once'], 0)  # :WhoSaid on did not wait
+        self.assertGreater(self.result['big_marks_later'], 10_000)
         self.assertGreater(self.result['big_line'], 1)  # quote next found a quote
         print('5 MB: :WhoSaid on %.0f ms, quote next %.0f ms' % (
             self.result['big_on_ms'], self.result['big_next_ms']), file=sys.stderr)
