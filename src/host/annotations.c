@@ -554,8 +554,11 @@ static void save_to(host *h, const rpc_message *m, host_buffer *b, const char *p
 void host_annotations_save(host *h, const rpc_message *m) {
   host_buffer *b = host_attached_buffer(h, m, 2, 3);
   char *path = NULL;
-  /* The analysis is current, so the anchors are where the words are now. */
-  if (b == NULL || !host_fresh_analysis(h, m, b) ||
+  /* With corrections the analysis must be current, so that their anchors
+   * are where the words are now. Without, there is nothing to anchor: the
+   * editor asks at every :write, which then never waits for an analysis. */
+  if (b == NULL ||
+      (whosaid_annotations_count(b->annotations) > 0 && !host_fresh_analysis(h, m, b)) ||
       !string_argument(h, m, host_argument(m, 1), "the path", &path)) {
     return;
   }

@@ -305,6 +305,26 @@ class Sidecars(AnnotationTestCase):
         self.assertEqual(result['count'], 0)
         self.assertEqual(self.quote_on(4, third)['speaker'], 'Mike Pompeo')
 
+    def test_a_write_without_corrections_waits_for_no_analysis(self):
+        # The editor saves at every :write: with no correction there is
+        # nothing to anchor, so an edited article is not analysed for it.
+        host = Host('--debounce', '10000', env={'WHOSAID_LOG_LEVEL': 'debug'})
+        self.addCleanup(host.kill)
+        attach = host.request('attach', 1)
+        msgid, _ = host.expect_request('nvim_create_namespace')
+        host.respond(msgid, 7)
+        msgid, _ = host.expect_request('nvim_buf_attach')
+        host.respond(msgid, True)
+        self.assertEqual(host.wait_response(attach), (None, True))
+        host.send([2, 'nvim_buf_lines_event', [1, 2, 0, -1, ARTICLE, False]])
+        path = self.path('article.whosaid.json')
+        save = host.request('annotations_save', 1, path, False)
+        self.assertEqual(host.wait_response(save), (None, {'path': path, 'count': 0,
+                                                           'written': False}))
+        self.assertEqual(host.close(timeout=60), 0)
+        self.assertNotIn('analysed in', host.stderr())  # the lines never were
+        self.assertFalse(os.path.exists(path))
+
     def test_a_corrupt_file_is_refused_and_kept_until_forced(self):
         path = self.path('article.whosaid.json')
         corrupt = b'{\n  "version": 1,\n  "annotations": [\n    {"text": "x",, }\n  ]\n}\n'
