@@ -518,8 +518,14 @@ endfunction
 
 " The Vimscript API ***********************************************************************
 
+" The buffer an API function is about: ARGS[0] as bufnr() reads it (a number
+" or a name), the current one when it is 0 or absent. (0 as in Neovim's API:
+" bufnr(0) would be the alternate buffer, a surprise for a caller from Lua.)
 function! s:api_buffer(args) abort
-  let buf = empty(a:args) ? bufnr('%') : bufnr(a:args[0])
+  let buf = empty(a:args) || a:args[0] is 0 ? bufnr('%') : bufnr(a:args[0])
+  if buf < 0
+    throw 'whosaid: no buffer ' . string(a:args[0])
+  endif
   " (Enabled, but read again since: attached again here.)
   if !whosaid#host#attached(buf)
         \ && !(getbufvar(buf, 'whosaid_enabled', 0) && bufloaded(buf) && s:enable(buf))

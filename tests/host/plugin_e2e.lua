@@ -23,6 +23,17 @@ local function run()
   results.entities = vim.fn['whosaid#entities']()
   results.status = vim.fn['whosaid#status']()
 
+  -- The API on another buffer, by its number; 0 is the current one (where
+  -- Vimscript's bufnr(0) is the alternate one); a buffer that is not there.
+  local article_buf = vim.fn.bufnr()
+  vim.cmd('enew') -- the article is now the alternate buffer
+  results.api_other = #vim.fn['whosaid#quotes'](article_buf)
+  results.api_zero_elsewhere = select(2, pcall(vim.fn['whosaid#quotes'], 0))
+  vim.cmd('buffer ' .. article_buf) -- the empty buffer is the alternate one
+  results.api_zero = #vim.fn['whosaid#entities'](0)
+  results.api_missing = select(2, pcall(vim.fn['whosaid#quotes'], 9999))
+  vim.cmd('bwipeout #')
+
   local lnum, col = find('We hope that the United States')
   results.geng = jump(lnum, col + 5, 'WhoSaid speaker')
   results.geng_again = jump(results.geng[1], results.geng[2], 'WhoSaid speaker')

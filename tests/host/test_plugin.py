@@ -75,6 +75,14 @@ class Plugin(unittest.TestCase):
         self.assertIn(('Pompeo', 'PER', 'Mike Pompeo'), names)
         self.assertIn(('Geng Shuang', 'PER', 'Geng Shuang'), names)
 
+    def test_api_takes_a_buffer_and_0_for_the_current_one(self):
+        r = self.result
+        self.assertEqual(r['api_other'], len(r['quotes']))
+        self.assertEqual(r['api_zero'], len(r['entities']))
+        # From the new buffer, 0 is that buffer (not enabled), not the article.
+        self.assertIn('is not enabled (:WhoSaid on)', r['api_zero_elsewhere'])
+        self.assertIn("no buffer 9999", r['api_missing'])
+
     def test_speaker_jumps(self):
         self.assertTrue(self.result['geng'][2].startswith('Geng Shuang'), self.result['geng'])
         self.assertTrue(self.result['risk'][2].startswith('Pompeo told the news conference'),

@@ -87,6 +87,19 @@ function! s:run() abort
   let r.entities = whosaid#entities()
   let r.status = whosaid#status()
   let r.marks = s:marks(buf)
+  " The API on another buffer by its number; 0 is the current one (where
+  " bufnr(0) is the alternate one).
+  enew
+  let r.api_other = whosaid#quotes(buf)
+  try
+    call whosaid#quotes(0)
+    let r.api_zero_elsewhere = 'answered'
+  catch
+    let r.api_zero_elsewhere = v:exception
+  endtry
+  execute 'buffer ' . buf
+  bwipeout #
+  let r.api_zero = whosaid#quotes(0)
 
   let [lnum, col] = s:find('We hope that the United States')
   let r.geng = s:jump(lnum, col + 5, 'WhoSaid speaker')

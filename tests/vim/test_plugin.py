@@ -73,6 +73,11 @@ class Vim(unittest.TestCase):
     def test_status(self):
         self.assertEqual(self.vim['status'], '3 speakers · 5 quotes')
 
+    def test_api_takes_a_buffer_and_0_for_the_current_one(self):
+        self.assertEqual(self.vim['api_other'], self.vim['quotes'])
+        self.assertEqual(self.vim['api_zero'], self.vim['quotes'])
+        self.assertIn('is not enabled (:WhoSaid on)', self.vim['api_zero_elsewhere'])
+
     def test_highlights_are_text_properties_of_the_groups(self):
         spans, labels = marks(self.vim['marks'])
         groups = {s[4] for s in spans}
