@@ -577,6 +577,11 @@ typedef struct {
   bool explain; /* why each span is or is not a direct quote (spans that are not go under
                    "not_quotes"), and the rule behind each attribution */
   bool plain;   /* without "corrected", "note" and "orphans": FORMAT.md's object alone */
+  /* The file TEXT was read from, when its bytes differ from TEXT's (as an
+   * editor holds a file in lines): the JSON's offsets and texts are then
+   * those of the file, as FORMAT.md asks. */
+  bool crlf; /* its lines end in "\r\n" where TEXT's end in "\n" */
+  bool bom;  /* it starts with a UTF-8 byte order mark (3 bytes) that TEXT lacks */
 } whosaid_export_options;
 
 /* whosaid_export with OPTIONS (NULL: the defaults); they change JSON only. */

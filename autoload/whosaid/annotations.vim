@@ -382,10 +382,19 @@ function! whosaid#annotations#export(buf, file) abort
     return s:error('whosaid: :WhoSaid export needs a file name ending in .json, .csv or .md')
   endif
   let file = a:file =~# '^[~$]' ? expand(a:file) : a:file
-  let answer = s:request('export', a:buf, fnamemodify(file, ':p'))
+  let answer = s:request('export', a:buf, fnamemodify(file, ':p'), v:null, s:file_form(a:buf))
   if answer isnot v:null
     let quotes = type(answer.quotes) == v:t_list ? len(answer.quotes) : answer.quotes
-    call s:info(printf('whosaid: %s written to %s (%s)', s:plural(quotes, 'quote'),
-          \ answer.path, answer.format))
+    let encoding = getbufvar(a:buf, '&fileencoding')
+    call s:info(printf('whosaid: %s written to %s (%s)%s', s:plural(quotes, 'quote'),
+          \ answer.path, answer.format, encoding =~? '^\(utf-\?8\)\=$' ? ''
+          \ : printf('; its offsets count the text in UTF-8, the file is in %s', encoding)))
   endif
+endfunction
+
+" How BUF's file differs from its lines joined by newlines, which the host
+" holds: for the export's offsets to be the file's, as FORMAT.md has them.
+function! s:file_form(buf) abort
+  return {'crlf': getbufvar(a:buf, '&fileformat') ==# 'dos' ? v:true : v:false,
+        \ 'bom': getbufvar(a:buf, '&bomb') ? v:true : v:false}
 endfunction

@@ -14,9 +14,11 @@
  * and a "not_quotes" list of the quoted spans that are not; unless plain,
  * each quote has "corrected" (and "note" when it has one) and, when the
  * document was analysed with a set of annotations, an "orphans" list gives
- * those that found no place in the text.
+ * those that found no place in the text. With crlf or bom, the offsets
+ * and texts are those of the file the text was read from.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "api/export.h"
 #include "core/alloc.h"
@@ -28,18 +30,42 @@ typedef struct {
   json_writer writer;
 } json_export;
 
+/* Offset BYTE of the text (at POINT) as it is in the file the options
+ * describe: one more byte for each line before it in a "\r\n" file, and
+ * the 3 of a byte order mark before them all. */
+static uint64_t file_offset(const json_export *e, uint32_t byte, whosaid_point point) {
+  return (uint64_t)byte + (e->options->crlf ? point.line : 0) + (e->options->bom ? 3 : 0);
+}
+
+static void write_start_end(json_export *e, const whosaid_range *range) {
+  json_writer_key(&e->writer, "start");
+  json_writer_uint(&e->writer, file_offset(e, range->start_byte, range->start));
+  json_writer_key(&e->writer, "end");
+  json_writer_uint(&e->writer, file_offset(e, range->end_byte, range->end));
+}
+
+/* The bytes of RANGE, as in the file: in a "\r\n" file a span over lines
+ * has them. */
 static void write_text(json_export *e, const whosaid_range *range) {
   size_t length;
   const char *bytes = export_span(e->context, range, &length);
-  json_writer_string(&e->writer, bytes, length);
+  if (!e->options->crlf || memchr(bytes, '\n', length) == NULL) {
+    json_writer_string(&e->writer, bytes, length);
+    return;
+  }
+  ws_buffer in_file = WS_BUFFER_INIT;
+  for (size_t i = 0; i < length; i++) {
+    if (bytes[i] == '\n') ws_buffer_append_byte(&in_file, '\r');
+    ws_buffer_append_byte(&in_file, bytes[i]);
+  }
+  if (in_file.failed) e->context->out->failed = true; /* the export reports ENOMEM */
+  json_writer_string(&e->writer, in_file.data, in_file.length);
+  ws_buffer_destroy(&in_file);
 }
 
 /* "start", "end" and "text" members: the start of every span object. */
 static void write_span_members(json_export *e, const whosaid_range *range) {
-  json_writer_key(&e->writer, "start");
-  json_writer_uint(&e->writer, range->start_byte);
-  json_writer_key(&e->writer, "end");
-  json_writer_uint(&e->writer, range->end_byte);
+  write_start_end(e, range);
   json_writer_key(&e->writer, "text");
   write_text(e, range);
 }
@@ -54,10 +80,7 @@ static void write_entities(json_export *e) {
     whosaid_entity entity;
     if (whosaid_doc_entity(doc, index, &entity) != WHOSAID_OK) continue;
     json_writer_begin_object(writer);
-    json_writer_key(writer, "start");
-    json_writer_uint(writer, entity.range.start_byte);
-    json_writer_key(writer, "end");
-    json_writer_uint(writer, entity.range.end_byte);
+    write_start_end(e, &entity.range);
     json_writer_key(writer, "type");
     json_writer_cstring(writer, whosaid_entity_type_name(entity.type));
     json_writer_key(writer, "text");

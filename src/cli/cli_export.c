@@ -34,7 +34,8 @@ void cli_warn_orphans(const whosaid_doc *doc, const char *display, bool listed) 
 int cli_export_render(const cli_export_request *request, char **bytes, size_t *length) {
   const cli_input *input = request->input;
   /* Without annotations, --json is FORMAT.md's object as it always was. */
-  whosaid_export_options options = {request->pretty, request->explain, request->set == NULL};
+  whosaid_export_options options = {
+      .pretty = request->pretty, .explain = request->explain, .plain = request->set == NULL};
   return whosaid_export_with(request->doc, input->bytes, input->length, request->set,
                              request->name, request->format, &options, bytes, length);
 }

@@ -6,7 +6,7 @@
  *                                         updated, attached, range, line, quote}]
  *   annotations_load(buf, source)       {count, orphans, sidecar}
  *   annotations_save(buf, path, force)  {path, count, written}
- *   export(buf, path[, name])           {path, format, quotes}
+ *   export(buf, path[, name[, file]])   {path, format, quotes}
  *
  * The set lives in the buffer (buffers.c), which applies it to every
  * analysis. A request that changes it analyses the buffer again at once,
@@ -593,13 +593,34 @@ static char *document_name(const host_buffer *b, const char *path) {
   return ws_strndup(base, length);
 }
 
+/* The file the buffer was read from, as FILE describes it ({crlf, bom}, a
+ * flag left out being false; nil: its bytes are the buffer's), into
+ * OPTIONS: the JSON's offsets are then the file's. */
+static bool file_argument(host *h, const rpc_message *m, const msgpack_object *file,
+                          whosaid_export_options *options) {
+  bool ok = file->type == MSGPACK_OBJECT_NIL || file->type == MSGPACK_OBJECT_MAP;
+  for (uint32_t i = 0; ok && file->type == MSGPACK_OBJECT_MAP && i < file->via.map.size; i++) {
+    const msgpack_object *key = &file->via.map.ptr[i].key, *value = &file->via.map.ptr[i].val;
+    if (rpc_string_is(key, "crlf")) {
+      options->crlf = flag_argument(value);
+    } else if (rpc_string_is(key, "bom")) {
+      options->bom = flag_argument(value);
+    } else {
+      ok = false;
+    }
+  }
+  if (!ok) host_respond_error(h, m->id, "export: the file must be a dict of crlf and bom");
+  return ok;
+}
+
 static void export_to(host *h, const rpc_message *m, host_buffer *b, const char *path,
-                      const char *name, whosaid_export_format format) {
+                      const char *name, whosaid_export_format format,
+                      const whosaid_export_options *options) {
   char *data = NULL;
   size_t length = 0;
   whosaid_error err = {0, ""};
-  int status = whosaid_export(b->doc, b->text, b->text_length, b->annotations, name, format,
-                              &data, &length);
+  int status = whosaid_export_with(b->doc, b->text, b->text_length, b->annotations, name,
+                                   format, options, &data, &length);
   if (status == 0) status = whosaid_write_file(path, data, length, &err);
   whosaid_free(data);
   if (status != 0) {
@@ -623,16 +644,19 @@ static void export_to(host *h, const rpc_message *m, host_buffer *b, const char 
 }
 
 void host_export(host *h, const rpc_message *m) {
-  host_buffer *b = host_attached_buffer(h, m, 2, 3);
+  host_buffer *b = host_attached_buffer(h, m, 2, 4);
   char *path = NULL, *name = NULL;
   whosaid_export_format format;
+  whosaid_export_options options = {0};
   if (b == NULL || !host_fresh_analysis(h, m, b) ||
       !string_argument(h, m, host_argument(m, 1), "the path", &path)) {
     return;
   }
-  bool named = host_argument_count(m) == 3 && host_argument(m, 2)->type != MSGPACK_OBJECT_NIL;
+  bool named = host_argument_count(m) >= 3 && host_argument(m, 2)->type != MSGPACK_OBJECT_NIL;
   bool ok = true;
-  if (whosaid_export_format_of(path, &format) != 0) {
+  if (host_argument_count(m) == 4 && !file_argument(h, m, host_argument(m, 3), &options)) {
+    ok = false;
+  } else if (whosaid_export_format_of(path, &format) != 0) {
     host_respond_error(h, m->id, "export: %s: the extension names no format (.json, .csv, .md)",
                        path);
     ok = false;
@@ -642,7 +666,7 @@ void host_export(host *h, const rpc_message *m) {
     host_respond_error(h, m->id, "export: out of memory");
     ok = false;
   }
-  if (ok) export_to(h, m, b, path, name, format);
+  if (ok) export_to(h, m, b, path, name, format, &options);
   ws_free(path);
   ws_free(name);
 }

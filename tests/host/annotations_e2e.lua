@@ -104,7 +104,7 @@ function phases.assign()
 end
 
 -- (1) again, then (2) edits above and a reflow, (3) the quote deleted,
--- and (7) exports.
+-- and (7) exports (one of a "\r\n" file).
 function phases.reopen()
   vim.cmd('edit ' .. vim.fn.fnameescape(article))
   vim.cmd('WhoSaid on')
@@ -124,6 +124,12 @@ function phases.reopen()
   results.reflowed_lines = vim.fn.line("']") - lnum + 1
   results.reflowed = quote_with('(There is) a risk')
   results.no_orphans_output = run('WhoSaid orphans')
+  -- Exported from a buffer whose file has "\r\n" lines and a byte order
+  -- mark (a copy of it written as such): the offsets are the file's.
+  vim.bo.fileformat, vim.bo.bomb = 'dos', true
+  vim.cmd('write ' .. directory .. '/dos.txt')
+  results.export_dos = run('WhoSaid export ' .. directory .. '/dos.json')
+  vim.bo.fileformat, vim.bo.bomb = 'unix', false
   vim.fn.cursor(lnum, 1)
   vim.cmd('normal! dap')
   results.deleted = quote_with('risk we will have')

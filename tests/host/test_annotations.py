@@ -218,6 +218,19 @@ class Annotations(unittest.TestCase):
                 self.assertIn(os.path.join(directory, 'export.' + extension),
                               self.reopen['export_' + extension])
 
+    def test_an_export_counts_offsets_in_the_file(self):
+        # Of a buffer whose file has "\r\n" lines and a byte order mark.
+        directory = os.path.dirname(self.article)
+        self.assertIn('dos.json', self.reopen['export_dos'])
+        exported = read_json(os.path.join(directory, 'dos.json'))
+        raw = read_bytes(os.path.join(directory, 'dos.txt'))
+        self.assertTrue(raw.startswith(b'\xef\xbb\xbf'))
+        self.assertTrue(any('\r\n' in q['text'] for q in exported['quotes']))  # the reflowed one
+        spans = exported['entities'] + exported['quotes']
+        self.assertGreater(len(spans), 40)
+        for span in spans:
+            self.assertEqual(raw[span['start']:span['end']].decode(), span['text'])
+
     # 3. a corrupt sidecar ****************************************************
 
     def test_a_corrupt_sidecar_is_named_with_its_line(self):

@@ -16,6 +16,7 @@ import resource
 import shutil
 import sys
 import tempfile
+import textwrap
 import time
 import unittest
 
@@ -441,6 +442,44 @@ class Export(AnnotationTestCase):
         self.assertEqual(json.loads(self.read_bytes(self.path('sheet.json')))['doc'], 'Pompeo')
         error, _ = self.call('export', 1, self.path('sheet.txt'))
         self.assertIn('no format', error[1])
+
+    def spans(self, exported):
+        """Every [start, end, text] of an exported JSON."""
+        spans = [[e['start'], e['end'], e['text']] for e in exported['entities']]
+        for quote in exported['quotes']:
+            spans.append([quote['start'], quote['end'], quote['text']])
+            mention = quote['speaker_mention']
+            if mention is not None:
+                spans.append([mention['start'], mention['end'], mention['text']])
+        return spans
+
+    def test_export_counts_offsets_in_the_file(self):
+        # A "\r\n" file with a byte order mark, which Neovim holds as lines
+        # ('fileformat' dos, 'bomb'): the offsets and texts are the file's.
+        # The article wrapped, for quotes over lines.
+        lines = [line for paragraph in ARTICLE
+                 for line in (textwrap.wrap(paragraph, 60) or [''])]
+        host = self.start(lines)
+        in_file = b'\xef\xbb\xbf' + '\r\n'.join(lines).encode()
+        in_buffer = '\n'.join(lines).encode()
+        path = self.path('sheet.json')
+        cases = ((None, in_buffer), ({}, in_buffer), ({'crlf': False}, in_buffer),
+                 ({'crlf': True, 'bom': True}, in_file),
+                 ({'bom': True}, b'\xef\xbb\xbf' + in_buffer))
+        for file, data in cases:
+            with self.subTest(file=file):
+                self.ok('export', 1, path, None, file, host=host)
+                spans = self.spans(json.loads(self.read_bytes(path)))
+                self.assertGreater(len(spans), 40)
+                multi_line = [s for s in spans if '\n' in s[2]]
+                if data is in_file:
+                    self.assertTrue(multi_line)  # a quote over lines, in "\r\n"s
+                for start, end, text in spans:
+                    self.assertEqual(data[start:end].decode(), text)
+        error, _ = self.call('export', 1, path, None, {'crlf': True, 'cr': True}, host=host)
+        self.assertIn('the file must be a dict of crlf and bom', error[1])
+        error, _ = self.call('export', 1, path, None, 'dos', host=host)
+        self.assertIn('the file must be a dict of crlf and bom', error[1])
 
 
 if __name__ == '__main__':
