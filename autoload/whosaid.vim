@@ -444,8 +444,10 @@ function! whosaid#command(args, count, ...) abort
     call s:enable(buf)
   elseif command ==# 'off'
     call s:disable(buf)
+  elseif command ==# 'toggle' && getbufvar(buf, 'whosaid_enabled', 0)
+    call s:disable(buf)
   elseif command ==# 'toggle'
-    call (getbufvar(buf, 'whosaid_enabled', 0) ? s:disable(buf) : s:enable(buf))
+    call s:enable(buf)
   elseif command ==# 'speaker'
     call s:speaker()
   elseif command ==# 'quote' && index(['next', 'prev'], get(rest, 0, '')) >= 0

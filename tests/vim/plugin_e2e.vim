@@ -251,6 +251,11 @@ function! s:run() abort
   " is answered once that is done.)
   call whosaid#host#request('poll')
   let r.off_marks = s:marks(bufnr('%'))
+  WhoSaid toggle
+  let r.toggled_on = [get(b:, 'whosaid_enabled', 0), len(s:marks(bufnr('%')).spans)]
+  WhoSaid toggle
+  call whosaid#host#request('poll')
+  let r.toggled_off = [get(b:, 'whosaid_enabled', 0), len(s:marks(bufnr('%')).spans)]
   execute 'buffer ' . buf
 
   " g:whosaid_filetypes enables a buffer of that filetype by itself.

@@ -215,6 +215,9 @@ class Vim(unittest.TestCase):
         self.assertEqual(labels, [])                  # b:whosaid_virtual_text = 0
         self.assertGreaterEqual(self.vim['done'], 1)
         self.assertEqual(self.vim['off_marks'], {'spans': [], 'labels': []})
+        self.assertEqual(self.vim['toggled_on'][0], 1)
+        self.assertGreater(self.vim['toggled_on'][1], 10)
+        self.assertEqual(self.vim['toggled_off'], [0, 0])
 
     def test_filetypes_enable_by_themselves(self):
         self.assertEqual(self.vim['auto_enabled'], 1)
@@ -280,6 +283,10 @@ class SameAsNeovim(unittest.TestCase):
     def test_both_ran(self):
         self.assertIsNone(self.nvim['error'], self.nvim['messages'])
         self.assertIsNone(self.vim['error'], self.vim['messages'])
+
+    def test_toggle(self):
+        self.assertEqual(self.nvim['toggled_on'], self.vim['toggled_on'])
+        self.assertEqual(self.nvim['toggled_off'], [0, 0])
 
     def test_same_quotes_and_speakers(self):
         self.assertEqual(quotes(self.vim['quotes']), quotes(self.nvim['quotes']))
