@@ -499,11 +499,14 @@ function! whosaid#host#attach(buf) abort
 endfunction
 
 " Detach BUF; with no host (or one that fails), clear its highlights here.
+" A buffer not attached (off already, or its attachment ended by a reload)
+" is not the host's: asking it would only answer "not attached".
 function! whosaid#host#detach(buf) abort
-  if has_key(s:attached, a:buf)
+  let attached = has_key(s:attached, a:buf)
+  if attached
     call remove(s:attached, a:buf)
   endif
-  if s:channel > 0 && empty(s:failure)
+  if attached && s:channel > 0 && empty(s:failure)
     try
       call whosaid#host#request('detach', a:buf)
       return

@@ -256,6 +256,8 @@ function! s:run() abort
   WhoSaid toggle
   call whosaid#host#request('poll')
   let r.toggled_off = [get(b:, 'whosaid_enabled', 0), len(s:marks(bufnr('%')).spans)]
+  " Off again, in a buffer that is off: nothing to do, nothing to say.
+  let r.off_again = [execute('WhoSaid off'), get(b:, 'whosaid_enabled', 0)]
   execute 'buffer ' . buf
 
   " g:whosaid_filetypes enables a buffer of that filetype by itself.

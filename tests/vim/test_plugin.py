@@ -218,6 +218,7 @@ class Vim(unittest.TestCase):
         self.assertEqual(self.vim['toggled_on'][0], 1)
         self.assertGreater(self.vim['toggled_on'][1], 10)
         self.assertEqual(self.vim['toggled_off'], [0, 0])
+        self.assertEqual(self.vim['off_again'], ['', 0])
 
     def test_filetypes_enable_by_themselves(self):
         self.assertEqual(self.vim['auto_enabled'], 1)
@@ -287,6 +288,7 @@ class SameAsNeovim(unittest.TestCase):
     def test_toggle(self):
         self.assertEqual(self.nvim['toggled_on'], self.vim['toggled_on'])
         self.assertEqual(self.nvim['toggled_off'], [0, 0])
+        self.assertEqual(self.nvim['off_again'], ['', 0])
 
     def test_same_quotes_and_speakers(self):
         self.assertEqual(quotes(self.vim['quotes']), quotes(self.nvim['quotes']))
