@@ -41,11 +41,17 @@ function! s:request(method, ...) abort
   try
     return call('whosaid#host#request', [a:method] + a:000)
   catch
-    if !whosaid#host#reported(v:exception)
-      call s:error(s:message(v:exception))
-    endif
+    call s:request_failed(v:exception)
   endtry
   return v:null
+endfunction
+
+" Say what went wrong with a request (unless the host's failure, said
+" already), from its EXCEPTION.
+function! s:request_failed(exception) abort
+  if !whosaid#host#reported(a:exception)
+    call s:error(s:message(a:exception))
+  endif
 endfunction
 
 function! s:plural(count, word) abort
@@ -240,10 +246,20 @@ function! whosaid#annotations#names(buf) abort
   return names
 endfunction
 
-" :WhoSaid assign [{name}]: '-' clears, '' asks.
+" :WhoSaid assign [{name}]: '-' clears, '' asks (once it is sure that there
+" is a quote to give the name to: not after the user chose one).
 function! whosaid#annotations#assign(buf, name) abort
   if empty(a:name)
-    return s:ask_name(a:buf, s:cursor())
+    let where = s:cursor()
+    try
+      let span = whosaid#host#request('quoted_span', a:buf, where[0], where[1])
+    catch
+      return s:request_failed(v:exception)
+    endtry
+    if span is v:null
+      return s:error('whosaid: no quote under the cursor at line ' . (where[0] + 1))
+    endif
+    return s:ask_name(a:buf, where)
   endif
   call s:assign(a:buf, s:cursor(), a:name ==# '-' ? '' : a:name)
 endfunction

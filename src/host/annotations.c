@@ -78,8 +78,7 @@ static int64_t direct_index(const whosaid_doc *doc, int32_t index) {
   return before;
 }
 
-/* The innermost quoted span, direct or not, that contains OFFSET. */
-static bool innermost_quote(const whosaid_doc *doc, uint32_t offset, whosaid_range *out) {
+bool host_innermost_quote(const whosaid_doc *doc, uint32_t offset, whosaid_range *out) {
   bool found = false;
   size_t count = whosaid_doc_quote_count(doc);
   for (size_t i = 0; i < count; i++) {
@@ -207,7 +206,7 @@ static bool span_argument(host *h, const rpc_message *m, const host_buffer *b,
     return *end > *start;
   }
   whosaid_range quote;
-  if (!innermost_quote(b->doc, *start, &quote)) {
+  if (!host_innermost_quote(b->doc, *start, &quote)) {
     host_respond_error(h, m->id, "no quote under the cursor at line %lld", (long long)n[0] + 1);
     return false;
   }

@@ -15,6 +15,7 @@
  *   speaker_of(buf, row, col)     the quote there: {quote, speaker, mention, kind, named, first}
  *   mentions_of(buf, row, col)    the entity there: {name, ranges}
  *   quote_near(buf, row, col, direction[, speaker])  {range, speaker, wrapped}
+ *   quoted_span(buf, row, col)    the range annotate(buf, [row, col]) would change
  *   annotate, annotations, annotations_load, annotations_save, export
  *                                 in annotations.c
  * Missing values are nil. Notifications: nvim_buf_lines_event (the edits)
@@ -607,6 +608,20 @@ static void quote_near(host *h, const rpc_message *m) {
   host_send(h);
 }
 
+/* The quoted span under the position, direct or not, as annotate takes it
+ * (nil when there is none): the editor asks before it asks the user for a
+ * speaker, rather than refusing the name once chosen. */
+static void quoted_span(host *h, const rpc_message *m) {
+  host_buffer *b = host_attached_buffer(h, m, 3, 3);
+  uint32_t offset;
+  if (b == NULL || !position_argument(h, m, b, &offset)) return;
+  whosaid_range span;
+  bool found = host_innermost_quote(b->doc, offset, &span);
+  host_respond_begin(h, m->id);
+  host_pack_range_or_nil(&h->writer.packer, found ? &span : NULL);
+  host_send(h);
+}
+
 /* Dispatch ************************************************************************/
 
 typedef struct {
@@ -618,7 +633,7 @@ static const method methods[] = {
     {"poll", poll},           {"version", version},         {"attach", attach},
     {"detach", detach},       {"analyze", analyze},         {"quotes", quotes},
     {"entities", entities},   {"speakers", speakers},       {"speaker_of", speaker_of},
-    {"mentions_of", mentions_of}, {"quote_near", quote_near},
+    {"mentions_of", mentions_of}, {"quote_near", quote_near},   {"quoted_span", quoted_span},
     {"annotate", host_annotate},  {"annotations", host_annotations},
     {"annotations_load", host_annotations_load},
     {"annotations_save", host_annotations_save},

@@ -153,6 +153,9 @@ def navigation(s):
     s.request('quote_near', 1, 0, 0, 1)
     s.request('quote_near', 1, 6, 0, -1, 'Mike Pompeo')
     s.request('quote_near', 1, 6, 0, 1, None)
+    s.request('quoted_span', 1, 2, 5)
+    s.request('quoted_span', 1, 4, 70)
+    s.request('quoted_span', 1, 0, 0)
     s.request('speaker_of', 1, 99, 0, error=True)
 
 

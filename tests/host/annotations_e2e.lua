@@ -89,6 +89,10 @@ function phases.assign()
   local directory = vim.fn.fnamemodify(article, ':h')
   results.complete_file = vim.fn.getcompletion('WhoSaid export ' .. directory .. '/pompeo',
     'cmdline')
+  -- Without a name and with no quote under the cursor: no picker, but why.
+  vim.ui.select = function() results.picker_outside = true end
+  vim.fn.cursor(1, 1)
+  results.assign_outside = run('WhoSaid assign')
   -- Without a name: the picker's last entry asks for a name.
   vim.ui.select = function(items, _, on_choice)
     results.picker_items = items

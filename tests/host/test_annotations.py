@@ -164,6 +164,10 @@ class Annotations(unittest.TestCase):
         self.assertEqual((picked['speaker'], picked['corrected']), ('Hua Chunying', True))
         self.assertEqual((cleared['speaker'], cleared['corrected']), ('Geng Shuang', False))
 
+    def test_no_picker_where_there_is_no_quote(self):
+        self.assertNotIn('picker_outside', self.assign)  # the name is not asked for in vain
+        self.assertIn('no quote under the cursor at line 1', self.assign['assign_outside'])
+
     def test_write_makes_the_sidecar(self):
         self.assertIsNotNone(self.assign_sidecar, 'no sidecar after :write')
         sidecar = json.loads(self.assign_sidecar)

@@ -194,6 +194,24 @@ class Corrections(AnnotationTestCase):
         self.assertIn('We hope that the United States', note['text'])
         self.assertRegex(note['created'], r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$')
 
+    def test_quoted_span_is_the_span_annotate_changes(self):
+        self.assertEqual(self.ok('quoted_span', 1, *THEY), self.quote_on(4)['range'])
+        # A scare quote: no direct quote, but a span a correction can take.
+        scare = self.ok('quoted_span', 1, 8, BACK_DOOR[1] + 3)
+        self.assertEqual(scare[:2], BACK_DOOR)
+        self.assertNotIn(scare, [q['range'] for q in self.quotes()])
+        self.assertEqual(self.ok('annotate', 1, [8, BACK_DOOR[1] + 3],
+                                 {'note': 'x'})['annotation']['range'], scare)
+        # Where annotate refuses, nil.
+        self.assertIsNone(self.ok('quoted_span', 1, 0, 3))
+        self.assertIsNotNone(self.call('annotate', 1, [0, 3], {'note': 'x'})[0])
+        error, _ = self.call('quoted_span', 1, 99, 0)
+        self.assertIn('past the end', error[1])
+        error, _ = self.call('quoted_span', 1, 'x', 0)
+        self.assertIn('integers', error[1])
+        error, _ = self.call('quoted_span', 2, 0, 0)
+        self.assertIn('not attached', error[1])
+
     def test_bad_requests_are_refused(self):
         error, _ = self.call('annotate', 1, [0, 3], {'note': 'x'})
         self.assertEqual(error[1], 'no quote under the cursor at line 1')
