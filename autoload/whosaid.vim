@@ -588,12 +588,17 @@ function! whosaid#status() abort
   if !getbufvar(buf, 'whosaid_enabled', 0) || !whosaid#host#running()
     return ''
   endif
+  " The counts of the last update: the statusline is drawn at every
+  " keystroke, and must not wait for an analysis (nor fetch every quote).
   try
-    let speakers = len(whosaid#host#request('speakers', buf))
-    let quotes = len(whosaid#host#request('quotes', buf))
+    let summary = whosaid#host#request('summary', buf)
   catch
     return ''
   endtry
+  if summary is v:null
+    return ''
+  endif
+  let [speakers, quotes] = [summary.speakers, summary.quotes]
   return printf('%d speaker%s · %d quote%s', speakers, speakers == 1 ? '' : 's', quotes,
         \ quotes == 1 ? '' : 's')
 endfunction

@@ -188,6 +188,15 @@ local function run()
   vim.cmd('WhoSaid quote next')
   results.big_next_ms = (vim.loop.hrtime() - start) / 1e6
   results.big_line = vim.fn.line('.')
+  -- The statusline, drawn at each keystroke, shows the last update's counts
+  -- at once: it does not analyse the 5 MB again after an edit (as asking
+  -- for the quotes does).
+  local quotes_before = #vim.fn['whosaid#quotes']()
+  results.big_status = vim.fn['whosaid#status']()
+  vim.api.nvim_buf_set_lines(0, -1, -1, false, {'', '"A quote typed at the end," she said.'})
+  results.big_status_typed = vim.fn['whosaid#status']()
+  results.big_quotes = {quotes_before, #vim.fn['whosaid#quotes']()}
+  results.big_status_later = vim.fn['whosaid#status']()
 end
 
 local ok, err = pcall(run)

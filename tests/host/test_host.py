@@ -165,6 +165,30 @@ class Buffers(HostTestCase):
         error, _ = self.host.call('speaker_of', 1, 99, 0)
         self.assertIn('past the end', error[1])
 
+    def test_summary_counts_the_last_analysis_without_analysing(self):
+        self.host.kill()
+        self.host = host = Host('--debounce', '10000')  # edits wait for a request
+        self.assertIn('not attached', host.call('summary', 1)[0][1])
+        host.attach_lines(1, ARTICLE)
+
+        def counts():
+            return {'speakers': len(host.call('speakers', 1)[1]),
+                    'quotes': len(host.call('quotes', 1)[1]),
+                    'entities': len(host.call('entities', 1)[1])}
+
+        before = counts()
+        self.assertEqual(host.call('summary', 1), (None, dict(before, current=True)))
+        # A quote typed: the summary is still the last analysis's, and asking
+        # for it analysed nothing (quotes(buf) would have).
+        host.send([2, 'nvim_buf_lines_event',
+                   [1, 3, len(ARTICLE), len(ARTICLE), ['', '"We are quoted," she said.'], False]])
+        self.assertEqual(host.call('summary', 1), (None, dict(before, current=False)))
+        self.assertEqual(host.call('summary', 1), (None, dict(before, current=False)))
+        self.assertEqual(host.call_serving('analyze', 1)[:2], (None, True))
+        after = host.call('summary', 1)[1]
+        self.assertEqual((after['quotes'], after['current']), (before['quotes'] + 1, True))
+        self.assertEqual(dict(after, current=True), dict(counts(), current=True))
+
     def test_a_request_during_a_call_is_answered_first(self):
         self.attach()
         msgid, *_ = self.expect_update()

@@ -169,6 +169,11 @@ class Plugin(unittest.TestCase):
         self.assertEqual(self.result['big_marks_at_once'], 0)  # :WhoSaid on did not wait
         self.assertGreater(self.result['big_marks_later'], 10_000)
         self.assertGreater(self.result['big_line'], 1)  # quote next found a quote
+        before, after = self.result['big_quotes']
+        self.assertEqual(after, before + 1)  # the quote typed
+        self.assertTrue(self.result['big_status'].endswith(' %d quotes' % before))
+        self.assertEqual(self.result['big_status_typed'], self.result['big_status'])
+        self.assertTrue(self.result['big_status_later'].endswith(' %d quotes' % after))
         print('5 MB: :WhoSaid on %.0f ms, quote next %.0f ms' % (
             self.result['big_on_ms'], self.result['big_next_ms']), file=sys.stderr)
 
