@@ -397,7 +397,12 @@ function! whosaid#annotations#export(buf, file) abort
   if empty(a:file)
     return s:error('whosaid: :WhoSaid export needs a file name ending in .json, .csv or .md')
   endif
-  let file = a:file =~# '^[~$]' ? expand(a:file) : a:file
+  " As :write takes it: %, #, ~ and $VAR expanded.
+  try
+    let file = expandcmd(a:file)
+  catch
+    return s:error(s:message(v:exception))
+  endtry
   let answer = s:request('export', a:buf, fnamemodify(file, ':p'), v:null, s:file_form(a:buf))
   if answer isnot v:null
     let quotes = type(answer.quotes) == v:t_list ? len(answer.quotes) : answer.quotes

@@ -117,6 +117,8 @@ function phases.reopen()
   for _, extension in ipairs({'csv', 'md', 'json'}) do
     results['export_' .. extension] = run('WhoSaid export ' .. directory .. '/export.' .. extension)
   end
+  -- A file name as :write takes it: the article's own name, another extension.
+  results.export_percent = run('WhoSaid export %:r-export.md')
   local lnum = find('Pompeo told the news conference')
   vim.api.nvim_buf_set_lines(0, lnum - 1, lnum - 1, false, {
     'A paragraph added above, "with words in quotes," he said.', '',

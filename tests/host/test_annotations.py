@@ -221,6 +221,11 @@ class Annotations(unittest.TestCase):
             with self.subTest(extension=extension):
                 self.assertIn(os.path.join(directory, 'export.' + extension),
                               self.reopen['export_' + extension])
+        # '%:r-export.md': the article's name without its extension.
+        percent = os.path.splitext(self.article)[0] + '-export.md'
+        self.assertIn(percent, self.reopen['export_percent'])
+        with open(percent, encoding='utf-8') as f:
+            self.assertIn('Heiko Maas', f.read())
 
     def test_an_export_counts_offsets_in_the_file(self):
         # Of a buffer whose file has "\r\n" lines and a byte order mark.
