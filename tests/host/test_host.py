@@ -169,7 +169,8 @@ class Buffers(HostTestCase):
         self.host.kill()
         self.host = host = Host('--debounce', '10000')  # edits wait for a request
         self.assertIn('not attached', host.call('summary', 1)[0][1])
-        host.attach_lines(1, ARTICLE)
+        self.attach()
+        self.assertEqual(host.call_serving('analyze', 1)[:2], (None, True))
 
         def counts():
             return {'speakers': len(host.call('speakers', 1)[1]),
