@@ -403,7 +403,12 @@ function! whosaid#annotations#export(buf, file) abort
   catch
     return s:error(s:message(v:exception))
   endtry
-  let answer = s:request('export', a:buf, fnamemodify(file, ':p'), v:null, s:file_form(a:buf))
+  let path = fnamemodify(file, ':p')
+  let kept = s:kept_file(a:buf, path)
+  if !empty(kept)
+    return s:error('whosaid: export: ' . path . ' is ' . kept . '; choose another file name')
+  endif
+  let answer = s:request('export', a:buf, path, v:null, s:file_form(a:buf))
   if answer isnot v:null
     let quotes = type(answer.quotes) == v:t_list ? len(answer.quotes) : answer.quotes
     let encoding = getbufvar(a:buf, '&fileencoding')
@@ -411,6 +416,21 @@ function! whosaid#annotations#export(buf, file) abort
           \ answer.path, answer.format, encoding =~? '^\(utf-\?8\)\=$' ? ''
           \ : printf('; its offsets count the text in UTF-8, the file is in %s', encoding)))
   endif
+endfunction
+
+" What PATH is of BUF's own files, which an export must not replace ("the
+" article itself" for "export %" of a .md article), or ''.
+function! s:kept_file(buf, path) abort
+  let path = resolve(a:path)
+  let article = bufname(a:buf)
+  if !empty(article) && path ==# resolve(fnamemodify(article, ':p'))
+    return 'the article itself'
+  endif
+  let sidecars = [whosaid#annotations#path(a:buf), s:state(a:buf).path]
+  if index(map(filter(sidecars, '!empty(v:val)'), 'resolve(v:val)'), path) >= 0
+    return 'where its corrections are kept'
+  endif
+  return ''
 endfunction
 
 " How BUF's file differs from its lines joined by newlines, which the host

@@ -6,7 +6,9 @@
  *
  * A file that cannot be read, looks binary, or whose report cannot be
  * written is reported on stderr as "whosaid: FILE: why" and skipped; the
- * other files are still analysed and the exit code is 1 at the end.
+ * other files are still analysed and the exit code is 1 at the end. No
+ * report is written over a file this run reads: an input (the text report
+ * of DIR/a.txt with --output-dir DIR is DIR/a.txt) or the annotations.
  */
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L /* the build defines it too */
@@ -40,6 +42,12 @@ typedef struct {
   size_t file_count;
 } analyze_options;
 
+/* A file as the system knows it, whatever path names it. */
+typedef struct {
+  dev_t device;
+  ino_t inode;
+} file_id;
+
 /* What the file loop carries from one file to the next. */
 typedef struct {
   const analyze_options *options;
@@ -49,6 +57,8 @@ typedef struct {
   bool stdout_failed;
   char **written_names; /* output files written so far (--output-dir) */
   size_t written_count;
+  file_id *read_files; /* the inputs' and the annotations', as they were at the start */
+  size_t read_count;
 } analyze_state;
 
 /* One input's report: the text report is written straight to its stream,
@@ -86,10 +96,12 @@ void cli_print_analyze_help(FILE *stream) {
       "                    place are listed under \"orphans\"\n"
       "  --export OUT      write the one FILE's export to OUT instead of printing a\n"
       "                    report, in the format its extension names: .json (with\n"
-      "                    \"corrected\" on every quote), .csv, .md or .markdown\n"
+      "                    \"corrected\" on every quote), .csv, .md or .markdown;\n"
+      "                    never over FILE or SIDECAR\n"
       "  --output-dir DIR  write DIR/NAME.txt (.json, .csv, .md) for each FILE instead\n"
       "                    of printing; NAME is the file name without its extension\n"
-      "                    (\"stdin\" for -). DIR is created if needed\n"
+      "                    (\"stdin\" for -). DIR is created if needed; a report\n"
+      "                    that would replace an input is not written\n"
       "  --model PATH      the model directory (see MODEL)\n"
       "  --force           analyse files that look like binary data\n"
       "  -h, --help        show this help\n"
@@ -308,6 +320,34 @@ static char *output_path(const char *directory, const char *name, const char *ex
   return path;
 }
 
+/* The files this run reads (the inputs and --annotations): no report may
+ * be written over one. Into STATE; false when out of memory. */
+static bool note_read_files(analyze_state *state) {
+  const analyze_options *options = state->options;
+  state->read_files = calloc(options->file_count + 1, sizeof(*state->read_files));
+  if (state->read_files == NULL) return false;
+  for (size_t index = 0; index <= options->file_count; index++) {
+    const char *path =
+        index < options->file_count ? options->files[index] : options->annotations_path;
+    struct stat status;
+    if (path != NULL && strcmp(path, "-") != 0 && stat(path, &status) == 0) {
+      state->read_files[state->read_count++] = (file_id){status.st_dev, status.st_ino};
+    }
+  }
+  return true;
+}
+
+/* Whether writing PATH would overwrite a file this run reads. */
+static bool overwrites_a_read_file(const analyze_state *state, const char *path) {
+  struct stat status;
+  if (stat(path, &status) != 0) return false; /* (nothing there to lose) */
+  for (size_t index = 0; index < state->read_count; index++) {
+    const file_id *read = &state->read_files[index];
+    if (read->device == status.st_dev && read->inode == status.st_ino) return true;
+  }
+  return false;
+}
+
 /* Reports ***********************************************************/
 
 /* Write REPORT to STREAM. Returns 0, or -1 with errno set. */
@@ -372,6 +412,9 @@ static bool write_report_file(analyze_state *state, const analyze_report *report
   bool ok = false;
   if (file_path == NULL) {
     cli_error("%s: %s", display, strerror(ENOMEM));
+  } else if (overwrites_a_read_file(state, file_path)) {
+    cli_error("%s: not written: %s is a file this run reads (choose another --output-dir)",
+              display, file_path);
   } else if (name_already_written(state, name)) {
     cli_error("%s: not written: %s was already written for another input of the same name", display,
               file_path);
@@ -429,8 +472,14 @@ static bool deliver(analyze_state *state, const whosaid_doc *doc, const cli_inpu
                                 options->export_format,
                                 options->pretty,
                                 options->explain};
-  bool ok = options->export_path != NULL ? cli_export_file(&request, options->export_path)
-                                         : deliver_report(state, &request, path, display);
+  bool ok;
+  if (options->export_path != NULL && overwrites_a_read_file(state, options->export_path)) {
+    cli_error("%s: not written: it is a file this run reads (--export)", options->export_path);
+    ok = false;
+  } else {
+    ok = options->export_path != NULL ? cli_export_file(&request, options->export_path)
+                                      : deliver_report(state, &request, path, display);
+  }
   free(name);
   return ok;
 }
@@ -477,12 +526,17 @@ static bool analyze_file(analyze_state *state, const char *path) {
 
 static int analyze_files(const analyze_options *options, const whosaid_model *model,
                          const whosaid_annotations *annotations) {
-  analyze_state state = {options, model, annotations, false, false, NULL, 0};
+  analyze_state state = {options, model, annotations, false, false, NULL, 0, NULL, 0};
+  if (!note_read_files(&state)) {
+    cli_error("%s", strerror(ENOMEM));
+    return CLI_EXIT_INPUT;
+  }
   if (options->output_directory != NULL) {
     int error_number = make_directories(options->output_directory);
     if (error_number != 0) {
       cli_error("%s: cannot create the output directory: %s", options->output_directory,
                 strerror(error_number));
+      free(state.read_files);
       return CLI_EXIT_INPUT;
     }
   }
@@ -492,6 +546,7 @@ static int analyze_files(const analyze_options *options, const whosaid_model *mo
   }
   for (size_t index = 0; index < state.written_count; index++) free(state.written_names[index]);
   free(state.written_names);
+  free(state.read_files);
   return all_ok ? CLI_EXIT_OK : CLI_EXIT_INPUT;
 }
 

@@ -201,6 +201,27 @@ class OutputDirectory(cli_support.CliTestCase):
         with open(os.path.join(out, 'same.json'), encoding='utf-8') as f:
             self.assertEqual(len(json.load(f)['quotes']), 1, 'the first file was overwritten')
 
+    def test_no_report_is_written_over_a_file_the_run_reads(self):
+        # The text report of DIR/story.txt with --output-dir DIR is DIR/story.txt.
+        story = self.write_file('story.txt', ARTICLE)
+        notes = self.write_file('notes.md', ARTICLE)
+        other = self.write_file('other.txt', ARTICLE)
+        os.symlink('other.txt', os.path.join(self.tmp, 'link.txt'))
+        link = os.path.join(self.tmp, 'link.txt')
+        result = self.analyze('--output-dir', self.tmp, story, link, expect=EXIT_INPUT)
+        self.assertEqual(result.stderr.count(b'is a file this run reads'), 2, result.stderr)
+        # An input further on: story's report (.md) is written, notes.md's is not.
+        result = self.analyze('--markdown', '--output-dir', self.tmp, story, notes,
+                              expect=EXIT_INPUT)
+        self.assertIn(b'notes.md is a file this run reads', result.stderr)
+        with open(os.path.join(self.tmp, 'story.md'), encoding='utf-8') as f:
+            self.assertIn('# Quotes: story', f.read())
+        result = self.analyze('--export', notes, notes, expect=EXIT_INPUT)
+        self.assertIn(b'a file this run reads (--export)', result.stderr)
+        for path in (story, notes, other):
+            with open(path, encoding='utf-8') as f:
+                self.assertEqual(f.read(), ARTICLE, path)
+
 
 if __name__ == '__main__':
     cli_support.main()

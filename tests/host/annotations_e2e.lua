@@ -119,6 +119,8 @@ function phases.reopen()
   end
   -- A file name as :write takes it: the article's own name, another extension.
   results.export_percent = run('WhoSaid export %:r-export.md')
+  -- Never over the buffer's own files: its sidecar, or a .md article itself.
+  results.export_sidecar = run('WhoSaid export %.whosaid.json')
   local lnum = find('Pompeo told the news conference')
   vim.api.nvim_buf_set_lines(0, lnum - 1, lnum - 1, false, {
     'A paragraph added above, "with words in quotes," he said.', '',
@@ -143,6 +145,10 @@ function phases.reopen()
   results.orphans = vim.fn.getloclist(0)
   vim.cmd('lclose')
   vim.cmd('write')
+  vim.cmd('saveas ' .. directory .. '/article.md')
+  results.export_itself = run('WhoSaid export %')
+  results.export_itself_lines = vim.fn.readfile(directory .. '/article.md')
+  results.export_itself_buffer = vim.api.nvim_buf_get_lines(0, 0, -1, false)
 end
 
 -- (4) A sidecar that does not parse.

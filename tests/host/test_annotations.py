@@ -227,6 +227,11 @@ class Annotations(unittest.TestCase):
         with open(percent, encoding='utf-8') as f:
             self.assertIn('Heiko Maas', f.read())
 
+    def test_an_export_never_replaces_the_article_or_its_sidecar(self):
+        self.assertIn('where its corrections are kept', self.reopen['export_sidecar'])
+        self.assertIn('is the article itself', self.reopen['export_itself'])
+        self.assertEqual(self.reopen['export_itself_lines'], self.reopen['export_itself_buffer'])
+
     def test_an_export_counts_offsets_in_the_file(self):
         # Of a buffer whose file has "\r\n" lines and a byte order mark.
         directory = os.path.dirname(self.article)
