@@ -4,7 +4,10 @@
  * pronoun is the most recent speaker before it, within the two paragraphs
  * before, whose gender does not contradict it, provided no other person of
  * that gender is named in between outside quotes: with two candidates,
- * whosaid says it does not know. A definite nominal ("the spokesman") is the
+ * whosaid says it does not know. An organisation may be "he" when it is
+ * the subject of a cue or a sentence (the tagger takes some people for
+ * organisations), unless its sentence calls it "it" ("Huawei, for its
+ * part, ..."). A definite nominal ("the spokesman") is the
  * latest person the article gave that role ("spokesman Geng Shuang").
  * Plural and first- or second-person pronouns, indefinite nominals ("a
  * spokesman") and the like stay unresolved.
@@ -151,6 +154,19 @@ static bool opens_sentence(const attrib_input *in, const attrib_entity *e) {
   return subject.first_token <= e->first_token && e->first_token < subject.end_token;
 }
 
+/* Whether the sentence of entity E calls it "it" after naming it ("Huawei,
+ * for its part, ..."): an organisation the text treats as one, not a
+ * person the tagger took for one. */
+static bool called_it(const attrib_input *in, const attrib_entity *e) {
+  static const char *const neuter[] = {"it", "its", "itself", NULL};
+  const text_sentence *sentence = &in->sentences[attrib_sentence_of(in, e->first_token)];
+  size_t end = sentence->first_token + sentence->token_count;
+  for (size_t t = e->end_token; t < end; t++) {
+    if (attrib_token_in(in, t, neuter)) return true;
+  }
+  return false;
+}
+
 /* The person a pronoun at AT refers to, looked for back to token FIRST:
  * the latest source (the speaker of an earlier quote, or a person who is
  * the subject of a speech cue or of a sentence) whose gender fits; else the latest person
@@ -174,7 +190,8 @@ static int32_t antecedent(const attrib_input *in, const attrib_result *out, size
      * unless it shares the subject with someone ("Smith and Brown met.
      * He said ..." could be either). */
     bool talks = may_talk && !coordinated(in, e) &&
-                 (speaks(in, entity) || opens_sentence(in, entity));
+                 (speaks(in, entity) || opens_sentence(in, entity)) &&
+                 !(cluster->type == WHOSAID_ENTITY_ORG && called_it(in, entity));
     if (talks && source < 0) source = c, source_at = entity->first_token;
     if (person && named < 0) named = c, named_at = entity->first_token;
     if (source >= 0 && named >= 0) break;

@@ -348,6 +348,22 @@ TEST(no_gender_is_read_off_a_first_name) {
                      WHOSAID_ATTRIBUTION_TRAILING_CUE);
 }
 
+TEST(he_is_no_organisation_the_text_calls_it) {
+  /* "Huawei, for its part" is an organisation: "he" is the spokesman. A
+   * subject tagged ORG that the text does not call "it" may still be a
+   * person the tagger mistook ("Fiorina"). */
+  ASSERT_ATTRIBUTION("\"We oppose it,\" said spokesman Geng Shuang.\n\n"
+                     "Huawei, for its part, is taking steps to block its employees.\n\n"
+                     "\"It is a mistake,\" he said.\n",
+                     NAMES("PER:Geng Shuang", "ORG:Huawei"), "It is", "he", "Geng Shuang",
+                     WHOSAID_ATTRIBUTION_TRAILING_CUE);
+  ASSERT_ATTRIBUTION("\"We oppose it,\" said spokesman Geng Shuang.\n\n"
+                     "Fiorina is taking steps to block the merger.\n\n"
+                     "\"It is a mistake,\" he said.\n",
+                     NAMES("PER:Geng Shuang", "ORG:Fiorina"), "It is", "he", "Fiorina",
+                     WHOSAID_ATTRIBUTION_TRAILING_CUE);
+}
+
 TEST(nominal_goes_to_the_role_given_by_apposition) {
   ASSERT_ATTRIBUTION("\"We oppose it,\" said spokesman Geng Shuang.\n\n"
                      "\"It is a mistake that will hurt both sides,\" the spokesman said.\n",
@@ -416,6 +432,7 @@ int main(void) {
   RUN(pronoun_goes_to_the_latest_speaker);
   RUN(pronoun_gender_comes_from_honorifics);
   RUN(pronoun_with_two_candidates_is_unknown);
+  RUN(he_is_no_organisation_the_text_calls_it);
   RUN(no_gender_is_read_off_a_first_name);
   RUN(nominal_goes_to_the_role_given_by_apposition);
   RUN(an_indefinite_nominal_is_someone_new);
