@@ -402,13 +402,21 @@ function! s:info_here() abort
   if get(annotation, 'verdict', '') ==# 'not_quote'
     return s:info('whosaid: not a quote (corrected by a person)' . note)
   endif
+  " A quoted span that is no direct quote says why ("back door": a scare
+  " quote), and the name under the cursor what it is.
+  let what = []
+  let span = s:request('quoted_span', buf, cursor[0], cursor[1])
+  if span isnot v:null && !span.direct
+    call add(what, 'not a direct quote: ' . span.why)
+  endif
   let entities = s:request('entities', buf)
   for entity in entities is v:null ? [] : entities
     if s:inside(entity.range, cursor)
-      return s:info(printf('whosaid: %s %s', entity.type, entity.text))
+      call add(what, entity.type . ' ' . entity.text)
+      break
     endif
   endfor
-  call s:info(empty(note) ? 'whosaid: nothing here' : 'whosaid: a quoted span' . note)
+  call s:info('whosaid: ' . (empty(what) ? 'nothing here' : join(what, '; ')) . note)
 endfunction
 
 " The command ***************************************************************************

@@ -78,7 +78,7 @@ static int64_t direct_index(const whosaid_doc *doc, int32_t index) {
   return before;
 }
 
-bool host_innermost_quote(const whosaid_doc *doc, uint32_t offset, whosaid_range *out) {
+bool host_innermost_quote(const whosaid_doc *doc, uint32_t offset, whosaid_quote *out) {
   bool found = false;
   size_t count = whosaid_doc_quote_count(doc);
   for (size_t i = 0; i < count; i++) {
@@ -87,8 +87,9 @@ bool host_innermost_quote(const whosaid_doc *doc, uint32_t offset, whosaid_range
         offset >= q.range.end_byte) {
       continue;
     }
-    if (!found || q.range.end_byte - q.range.start_byte < out->end_byte - out->start_byte) {
-      *out = q.range;
+    uint32_t length = q.range.end_byte - q.range.start_byte;
+    if (!found || length < out->range.end_byte - out->range.start_byte) {
+      *out = q;
       found = true;
     }
   }
@@ -205,13 +206,13 @@ static bool span_argument(host *h, const rpc_message *m, const host_buffer *b,
     if (*end <= *start) host_respond_error(h, m->id, "annotate: the range is empty");
     return *end > *start;
   }
-  whosaid_range quote;
+  whosaid_quote quote;
   if (!host_innermost_quote(b->doc, *start, &quote)) {
     host_respond_error(h, m->id, "no quote under the cursor at line %lld", (long long)n[0] + 1);
     return false;
   }
-  *start = quote.start_byte;
-  *end = quote.end_byte;
+  *start = quote.range.start_byte;
+  *end = quote.range.end_byte;
   return true;
 }
 

@@ -225,7 +225,7 @@ void host_annotations_save(host *h, const rpc_message *m);
 void host_export(host *h, const rpc_message *m);
 /* The innermost quoted span, direct or not, that contains OFFSET: the
  * span annotate(buf, [row, col], ...) changes. */
-bool host_innermost_quote(const whosaid_doc *doc, uint32_t offset, whosaid_range *out);
+bool host_innermost_quote(const whosaid_doc *doc, uint32_t offset, whosaid_quote *out);
 /* The annotation of the buffer's set that applies to quote Q; false when
  * none does. */
 bool host_quote_annotation(const host_buffer *b, const whosaid_quote *q, whosaid_annotation *out);

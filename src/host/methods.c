@@ -15,7 +15,8 @@
  *   speaker_of(buf, row, col)     the quote there: {quote, speaker, mention, kind, named, first}
  *   mentions_of(buf, row, col)    the entity there: {name, ranges}
  *   quote_near(buf, row, col, direction[, speaker])  {range, speaker, wrapped}
- *   quoted_span(buf, row, col)    the range annotate(buf, [row, col]) would change
+ *   quoted_span(buf, row, col)    the span annotate(buf, [row, col]) would change:
+ *                                 {range, direct, reason, why}
  *   summary(buf)                  {speakers, quotes, entities, current} of the last analysis
  *   annotate, annotations, annotations_load, annotations_save, export
  *                                 in annotations.c
@@ -636,16 +637,30 @@ static void quote_near(host *h, const rpc_message *m) {
 }
 
 /* The quoted span under the position, direct or not, as annotate takes it
- * (nil when there is none): the editor asks before it asks the user for a
- * speaker, rather than refusing the name once chosen. */
+ * (nil when there is none), and why it is a direct quote or not: the
+ * editor asks before it asks the user for a speaker (rather than refuse
+ * the name once chosen), and to explain a span that is no quote. */
 static void quoted_span(host *h, const rpc_message *m) {
   host_buffer *b = host_attached_buffer(h, m, 3, 3);
   uint32_t offset;
   if (b == NULL || !position_argument(h, m, b, &offset)) return;
-  whosaid_range span;
-  bool found = host_innermost_quote(b->doc, offset, &span);
+  msgpack_packer *pk = &h->writer.packer;
+  whosaid_quote span;
   host_respond_begin(h, m->id);
-  host_pack_range_or_nil(&h->writer.packer, found ? &span : NULL);
+  if (!host_innermost_quote(b->doc, offset, &span)) {
+    msgpack_pack_nil(pk);
+    host_send(h);
+    return;
+  }
+  msgpack_pack_map(pk, 4);
+  host_pack_key(pk, "range");
+  host_pack_range(pk, &span.range);
+  host_pack_key(pk, "direct");
+  host_pack_bool(pk, (span.flags & WHOSAID_QUOTE_DIRECT) != 0);
+  host_pack_key(pk, "reason");
+  rpc_pack_cstring(pk, whosaid_quote_reason_name(span.reason));
+  host_pack_key(pk, "why");
+  rpc_pack_cstring(pk, whosaid_quote_reason_text(span.reason));
   host_send(h);
 }
 

@@ -195,10 +195,16 @@ class Corrections(AnnotationTestCase):
         self.assertRegex(note['created'], r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$')
 
     def test_quoted_span_is_the_span_annotate_changes(self):
-        self.assertEqual(self.ok('quoted_span', 1, *THEY), self.quote_on(4)['range'])
+        they = self.ok('quoted_span', 1, *THEY)
+        self.assertEqual((they['range'], they['direct'], they['reason']),
+                         (self.quote_on(4)['range'], True, 'CUE'))
+        self.assertIn('speech cue', they['why'])
         # A scare quote: no direct quote, but a span a correction can take.
-        scare = self.ok('quoted_span', 1, 8, BACK_DOOR[1] + 3)
-        self.assertEqual(scare[:2], BACK_DOOR)
+        span = self.ok('quoted_span', 1, 8, BACK_DOOR[1] + 3)
+        scare = span['range']
+        self.assertEqual((scare[:2], span['direct'], span['reason']),
+                         (BACK_DOOR, False, 'SHORT_TERM'))
+        self.assertIn('scare quote', span['why'])
         self.assertNotIn(scare, [q['range'] for q in self.quotes()])
         self.assertEqual(self.ok('annotate', 1, [8, BACK_DOOR[1] + 3],
                                  {'note': 'x'})['annotation']['range'], scare)

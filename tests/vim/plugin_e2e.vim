@@ -225,6 +225,15 @@ function! s:run() abort
   WhoSaid assign -
   let r.unassigned_marks = s:marks(buf)
   let r.info = execute('WhoSaid info')
+  " A scare quote says why it is none; a name, what it is.
+  let [lnum, col] = s:find('"back door"')
+  call cursor(lnum, col + 3)
+  let r.info_scare = execute('WhoSaid info')
+  let [lnum, col] = s:find('Heiko Maas')
+  call cursor(lnum, col + 3)
+  let r.info_name = execute('WhoSaid info')
+  let [lnum, col] = s:find('a risk we will have')
+  call cursor(lnum, col + 3)
   " Not a quote, and a quote again; the export.
   WhoSaid notquote
   let r.notquote_count = len(whosaid#quotes())

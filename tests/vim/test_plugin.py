@@ -185,6 +185,8 @@ class Vim(unittest.TestCase):
         r = self.vim
         self.assertIn('Heiko Maas (corrected by a person)', r['info_corrected'])
         self.assertIn('a quote by Mike Pompeo', r['info'])
+        self.assertIn('not a direct quote: one or two words inside a sentence', r['info_scare'])
+        self.assertEqual(r['info_name'].strip(), 'whosaid: PER Heiko Maas')
         self.assertEqual(r['notquote_count'], len(r['typed_quotes']) - 1)
         self.assertEqual(r['isquote_count'], len(r['typed_quotes']))
         self.assertIn('quote', r['isquote_verdicts'])
@@ -329,7 +331,7 @@ class SameAsNeovim(unittest.TestCase):
 
     def test_same_lists_and_completion(self):
         for key in ('loclist', 'loclist_geng', 'loclist_mentions', 'complete_sub',
-                    'complete_names', 'info', 'info_corrected', 'export',
+                    'complete_names', 'info', 'info_corrected', 'info_scare', 'info_name', 'export',
                     'isquote_verdicts'):
             with self.subTest(key=key):
                 self.assertEqual(self.vim[key], self.nvim[key])
