@@ -358,10 +358,30 @@ function! s:mentions_list() abort
   if buf < 0 | return | endif
   let found = s:mentions_here(buf)
   if found is v:null | return | endif
+  " Each mention with its words around it, as :vimgrep lists a match (the
+  " name alone, the same on every line, told nothing).
   let items = map(copy(found.ranges), {_, r -> {'bufnr': buf, 'lnum': r[0] + 1, 'col': r[1] + 1,
-        \ 'text': found.name}})
+        \ 'end_lnum': r[2] + 1, 'end_col': r[3] + 1, 'text': s:context(buf, r)}})
   call setloclist(0, [], ' ', {'title': 'whosaid mentions of ' . found.name, 'items': items})
   lopen
+endfunction
+
+" The words around RANGE on its first line: up to 40 characters before it
+" and 80 from its start, whole words, with "…" where the line goes on.
+function! s:context(buf, range) abort
+  let line = get(getbufline(a:buf, a:range[0] + 1), 0, '')
+  let start = a:range[1] + 1
+  let before = matchstr(line, '.\{,40}\%' . start . 'c')
+  let after = matchstr(line, '\%' . start . 'c.\{,80}')
+  let cut_before = strlen(before) < start - 1
+  let cut_after = start - 1 + strlen(after) < strlen(line)
+  if cut_before
+    let before = '…' . substitute(before, '^\S*\s*', '', '')
+  endif
+  if cut_after
+    let after = substitute(after, '\s*\S*$', '', '') . '…'
+  endif
+  return before . after
 endfunction
 
 function! s:speakers_pick() abort

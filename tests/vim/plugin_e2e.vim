@@ -150,7 +150,7 @@ function! s:run() abort
   lclose
   call cursor(lnum, col + 20)
   WhoSaid mentions
-  let r.loclist_mentions = map(getloclist(0), {_, i -> [i.lnum, i.col]})
+  let r.loclist_mentions = map(getloclist(0), {_, i -> [i.lnum, i.col, i.text]})
   lclose
 
   let r.complete_sub = getcompletion('WhoSaid q', 'cmdline')

@@ -119,7 +119,12 @@ class Vim(unittest.TestCase):
 
     def test_mentions(self):
         self.assertTrue(self.vim['mention'][2].startswith('Pompeo'), self.vim['mention'])
-        self.assertGreater(len(self.vim['loclist_mentions']), 3)
+        mentions = self.vim['loclist_mentions']
+        self.assertGreater(len(mentions), 3)
+        # Each with the words around it, as :vimgrep lists a match.
+        self.assertTrue(all('Pompeo' in text for _, _, text in mentions), mentions)
+        self.assertEqual(len({text for _, _, text in mentions}), len(mentions), mentions)
+        self.assertIn('Secretary of State Mike Pompeo has again', [t for _, _, t in mentions][1])
 
     def test_location_lists(self):
         r = self.vim
