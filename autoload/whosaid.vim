@@ -122,10 +122,15 @@ endfunction
 
 let s:wait_bytes = 1024 * 1024
 
+" The 'buftype's of text a person reads or writes: files, and scratch
+" buffers (an article pasted into a 'nofile' buffer); not help, lists,
+" terminals or prompts.
+let s:text_buftypes = ['', 'acwrite', 'nofile', 'nowrite']
+
 function! s:enable(buf) abort
   let buftype = getbufvar(a:buf, '&buftype')
-  if buftype !=# '' && buftype !=# 'acwrite'
-    call s:error('whosaid: not a text buffer')
+  if index(s:text_buftypes, buftype) < 0
+    call s:error('whosaid: not a text buffer (''buftype'' is ' . buftype . ')')
     return 0
   endif
   " (The host counts UTF-8 bytes; Vim may hold the text in another encoding.)

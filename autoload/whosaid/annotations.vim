@@ -173,8 +173,11 @@ function! s:save(buf, force, quiet) abort
   let path = whosaid#annotations#path(a:buf)
   if empty(path)
     if !a:quiet
+      " (A scratch buffer stays one after ":write {file}": it is no file's.)
       call s:error('whosaid: this buffer is not a file, so its corrections stay in memory '
-            \ . '(:write it to a file, then :WhoSaid save)')
+            \ . (getbufvar(a:buf, '&buftype') ==# ''
+            \     ? '(:write it to a file, then :WhoSaid save)'
+            \     : '(:WhoSaid export keeps them in a file)'))
     endif
     return
   endif

@@ -155,11 +155,21 @@ local function run()
   results.reread_messages = messages()
   vim.cmd('bwipeout!')
 
-  -- A buffer that is not text.
+  -- A buffer that is not text; and a scratch buffer, which is.
   vim.cmd('new')
-  vim.bo.buftype = 'nofile'
+  vim.bo.buftype = 'prompt'
   vim.cmd('WhoSaid on')
   results.nofile_messages = messages()
+  vim.cmd('bwipeout!')
+  vim.cmd('new')
+  vim.bo.buftype = 'nofile'
+  vim.api.nvim_buf_set_lines(0, 0, -1, false, {'"We will not back down," Pompeo said.'})
+  vim.cmd('WhoSaid on')
+  results.scratch_quotes = vim.fn['whosaid#quotes']()
+  vim.fn.cursor(1, 3)
+  vim.cmd('WhoSaid assign Jane Roe')
+  results.scratch_save = vim.fn.execute('WhoSaid save')
+  results.scratch_corrected = vim.fn['whosaid#quotes']()[1].speaker
   vim.cmd('bwipeout!')
 
   -- A 5 MB article: :WhoSaid on returns before its analysis (which runs on

@@ -162,7 +162,11 @@ class Plugin(unittest.TestCase):
         self.assertNotIn('not attached', r['reread_messages'])
 
     def test_a_buffer_that_is_not_text(self):
-        self.assertIn('not a text buffer', self.result['nofile_messages'])
+        self.assertIn("not a text buffer ('buftype' is prompt)", self.result['nofile_messages'])
+        self.assertEqual([q['speaker'] for q in self.result['scratch_quotes']], ['Pompeo'])
+        # Its corrections stay in memory, and it says where they can go.
+        self.assertEqual(self.result['scratch_corrected'], 'Jane Roe')
+        self.assertIn('stay in memory (:WhoSaid export keeps them', self.result['scratch_save'])
 
     def test_five_megabytes(self):
         self.assertGreater(self.result['big_bytes'], 5_000_000)

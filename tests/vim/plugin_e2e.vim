@@ -354,11 +354,17 @@ function! s:run() abort
   set noautoread
   execute 'buffer ' . buf
 
-  " A buffer that is not text.
+  " A buffer that is not text; and a scratch buffer, which is.
   new
-  setlocal buftype=nofile
+  setlocal buftype=prompt
   WhoSaid on
   let r.nofile_messages = s:messages()
+  bwipeout!
+  new
+  setlocal buftype=nofile
+  call setline(1, '"We will not back down," Pompeo said.')
+  WhoSaid on
+  let r.scratch_quotes = whosaid#quotes()
   bwipeout!
 endfunction
 

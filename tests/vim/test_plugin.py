@@ -271,7 +271,8 @@ class Vim(unittest.TestCase):
         self.assertEqual(quotes(r['reread_loaded_quotes']), quotes(r['reread_disk_quotes']))
 
     def test_a_buffer_that_is_not_text(self):
-        self.assertIn('not a text buffer', self.vim['nofile_messages'])
+        self.assertIn("not a text buffer ('buftype' is prompt)", self.vim['nofile_messages'])
+        self.assertEqual([q['speaker'] for q in self.vim['scratch_quotes']], ['Pompeo'])
 
 
 @unittest.skipUnless(NEOVIM, 'no nvim on PATH: nothing to compare with')
