@@ -371,20 +371,21 @@ function! s:mentions_list() abort
   lopen
 endfunction
 
-" The words around RANGE on its first line: up to 40 characters before it
-" and 80 from its start, whole words, with "…" where the line goes on.
+" The words around RANGE on its first line: whole words from up to 60
+" bytes before it to up to 120 bytes from its start, with "…" where the
+" line goes on. (Byte slices, not a pattern: a regexp anchored at a column
+" took 18 s for the 12,000 mentions of a 5 MB buffer.)
 function! s:context(buf, range) abort
   let line = get(getbufline(a:buf, a:range[0] + 1), 0, '')
-  let start = a:range[1] + 1
-  let before = matchstr(line, '.\{,40}\%' . start . 'c')
-  let after = matchstr(line, '\%' . start . 'c.\{,80}')
-  let cut_before = strlen(before) < start - 1
-  let cut_after = start - 1 + strlen(after) < strlen(line)
-  if cut_before
+  let col = a:range[1]
+  let from = max([0, col - 60])
+  let before = strpart(line, from, col - from)
+  let after = strpart(line, col, 120)
+  if from > 0  " (a partial word, or character, goes)
     let before = '…' . substitute(before, '^\S*\s*', '', '')
   endif
-  if cut_after
-    let after = substitute(after, '\s*\S*$', '', '') . '…'
+  if col + strlen(after) < strlen(line)
+    let after = substitute(after, '\s\+\S*$', '', '') . '…'
   endif
   return before . after
 endfunction
@@ -591,20 +592,26 @@ function! whosaid#quotes(...) abort
   return result
 endfunction
 
-" The entities of a buffer: {lnum, col, end_lnum, end_col, text, type, name}.
-function! whosaid#entities(...) abort
-  let buf = s:api_buffer(a:000)
-  let entities = whosaid#host#request('entities', buf)
-  " An entity's name: a speaker's canonical name, else its longest mention.
+" The name of each entity (by cluster) of ENTITIES, the host's entities of
+" BUF: a speaker's canonical name, else its longest mention.
+function! whosaid#entity_names(buf, entities) abort
   let names = {}
-  for entity in entities
+  for entity in a:entities
     if strlen(entity.text) > strlen(get(names, entity.cluster, ''))
       let names[entity.cluster] = entity.text
     endif
   endfor
-  for speaker in whosaid#host#request('speakers', buf)
+  for speaker in whosaid#host#request('speakers', a:buf)
     let names[speaker.cluster] = speaker.name
   endfor
+  return names
+endfunction
+
+" The entities of a buffer: {lnum, col, end_lnum, end_col, text, type, name}.
+function! whosaid#entities(...) abort
+  let buf = s:api_buffer(a:000)
+  let entities = whosaid#host#request('entities', buf)
+  let names = whosaid#entity_names(buf, entities)
   let result = []
   for entity in entities
     let [row, col, end_row, end_col] = entity.range
