@@ -7,6 +7,8 @@
  * The named-entity tagger's spans are used where it found one; a run of
  * capitalized words stands for a name it missed.
  */
+#include <string.h>
+
 #include "attrib/attrib.h"
 
 /* How far back an apposition or a nominal's determiner may be. */
@@ -182,12 +184,29 @@ static bool function_word(const attrib_input *in, size_t i) {
   return attrib_token_in(in, i, words);
 }
 
-/* "the former secretary of state", "a senior official", "officials". */
+/* Whether token I is the possessive "'s" of a name before it ("Obama's"). */
+static bool possessive_of_name(const attrib_input *in, size_t i, size_t floor) {
+  const text_token *token = &in->tokens[i];
+  const char *text = in->text + token->start;
+  size_t length = token->end - token->start;
+  bool apostrophe_s = (length == 2 && text[0] == '\'') ||
+                      (length == 4 && memcmp(text, "\xE2\x80\x99", 3) == 0);
+  return token->kind == WHOSAID_TOKEN_CLITIC && apostrophe_s &&
+         (text[length - 1] == 's' || text[length - 1] == 'S') && i > floor &&
+         attrib_is_name_token(in, i - 1);
+}
+
+/* "the former secretary of state", "a senior official", "officials";
+ * "Obama's former campaign strategist", whom the name does not name (a
+ * role noun last: "Kim's mental state" is no one). */
 static attrib_mention nominal_ending_at(const attrib_input *in, size_t i, size_t floor) {
   if (function_word(in, i) || attrib_is_adverb(in, i)) return no_mention;
   size_t lowest = i >= floor + NOMINAL_WINDOW ? i - NOMINAL_WINDOW : floor;
   for (size_t j = i + 1; j-- > lowest;) {
     if (attrib_is_determiner(in, j)) return mention(j, i + 1, WHOSAID_MENTION_NOMINAL);
+    if (j < i && possessive_of_name(in, j, floor) && attrib_is_role_noun(in, i)) {
+      return mention(name_start(in, j - 1, floor), i + 1, WHOSAID_MENTION_NOMINAL);
+    }
     if (!inside_nominal(in, j)) break;
   }
   if (attrib_is_role_noun(in, i)) return mention(i, i + 1, WHOSAID_MENTION_NOMINAL);

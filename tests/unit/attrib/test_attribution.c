@@ -371,6 +371,17 @@ TEST(nominal_goes_to_the_role_given_by_apposition) {
                      WHOSAID_ATTRIBUTION_TRAILING_CUE);
 }
 
+TEST(a_role_of_a_name_is_not_that_name) {
+  /* Obama's strategist speaks, not Obama; "Kim's mental state" is no one,
+   * and the speaker is found elsewhere. */
+  ASSERT_ATTRIBUTION("\"It was outrageous,\" Obama's former campaign strategist said.\n",
+                     NAMES("PER:Obama"), "It was", "Obama's former campaign strategist", "",
+                     WHOSAID_ATTRIBUTION_TRAILING_CUE);
+  ASSERT_ATTRIBUTION("\"It was outrageous,\" Obama\xE2\x80\x99s aide said.\n",
+                     NAMES("PER:Obama"), "It was", "Obama\xE2\x80\x99s aide", "",
+                     WHOSAID_ATTRIBUTION_TRAILING_CUE);
+}
+
 TEST(an_indefinite_nominal_is_someone_new) {
   ASSERT_ATTRIBUTION("\"We oppose it,\" said spokesman Geng Shuang.\n\n"
                      "\"It is a mistake that will hurt both sides,\" a spokesman said.\n",
@@ -433,6 +444,7 @@ int main(void) {
   RUN(pronoun_gender_comes_from_honorifics);
   RUN(pronoun_with_two_candidates_is_unknown);
   RUN(he_is_no_organisation_the_text_calls_it);
+  RUN(a_role_of_a_name_is_not_that_name);
   RUN(no_gender_is_read_off_a_first_name);
   RUN(nominal_goes_to_the_role_given_by_apposition);
   RUN(an_indefinite_nominal_is_someone_new);
