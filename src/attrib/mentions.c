@@ -364,7 +364,13 @@ attrib_mention attrib_mention_starting_at(const attrib_input *in, size_t i, size
   bool lower = true;
   for (size_t k = i + determiner; k < j; k++) lower = lower && !attrib_is_capitalized(in, k);
   if (j < ceiling && attrib_is_name_token(in, j) && j > i && lower) {
-    return mention(i, name_end(in, j, ceiling), WHOSAID_MENTION_NAME);
+    size_t end = name_end(in, j, ceiling);
+    /* "said one Democratic source", "said a White House spokesman": the
+     * name describes the one who speaks. */
+    if (determiner && end < ceiling && attrib_is_role_noun(in, end)) {
+      return mention(i, end + 1, WHOSAID_MENTION_NOMINAL);
+    }
+    return mention(i, end, WHOSAID_MENTION_NAME);
   }
   if (determiner && j > i + 1) return mention(i, j, WHOSAID_MENTION_NOMINAL);
   return no_mention;

@@ -382,6 +382,16 @@ TEST(a_role_of_a_name_is_not_that_name) {
                      WHOSAID_ATTRIBUTION_TRAILING_CUE);
 }
 
+TEST(a_name_inside_a_nominal_is_not_the_speaker) {
+  /* A Cruz adviser said it, not Cruz; a Treasury secretary is a role. */
+  ASSERT_ATTRIBUTION("\"We will win Indiana,\" said a senior Cruz adviser.\n",
+                     NAMES("PER:Cruz"), "We will", "a senior Cruz adviser", "",
+                     WHOSAID_ATTRIBUTION_TRAILING_CUE);
+  ASSERT_ATTRIBUTION("\"We will not,\" said one Democratic source.\n",
+                     NAMES("MISC:Democratic"), "We will", "one Democratic source", "",
+                     WHOSAID_ATTRIBUTION_TRAILING_CUE);
+}
+
 TEST(an_indefinite_nominal_is_someone_new) {
   ASSERT_ATTRIBUTION("\"We oppose it,\" said spokesman Geng Shuang.\n\n"
                      "\"It is a mistake that will hurt both sides,\" a spokesman said.\n",
@@ -445,6 +455,7 @@ int main(void) {
   RUN(pronoun_with_two_candidates_is_unknown);
   RUN(he_is_no_organisation_the_text_calls_it);
   RUN(a_role_of_a_name_is_not_that_name);
+  RUN(a_name_inside_a_nominal_is_not_the_speaker);
   RUN(no_gender_is_read_off_a_first_name);
   RUN(nominal_goes_to_the_role_given_by_apposition);
   RUN(an_indefinite_nominal_is_someone_new);
