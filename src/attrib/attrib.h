@@ -115,6 +115,10 @@ int32_t attrib_cluster_name(const attrib_input *in, attrib_result *out, uint32_t
 bool attrib_token_is(const attrib_input *in, size_t i, const char *word);
 /* Whether tokens A and B spell the same word, ignoring ASCII case. */
 bool attrib_same_token(const attrib_input *in, size_t a, size_t b);
+/* Whether token ROLE (of a role before a name) and the role noun NOUN of a
+ * later mention name the same office: the same word, or a title and its
+ * noun ("Sen." and "senator"). */
+bool attrib_same_role(const attrib_input *in, size_t role, size_t noun);
 /* Whether token I's text is one of WORDS (NULL-terminated), ignoring case. */
 bool attrib_token_in(const attrib_input *in, size_t i, const char *const *words);
 

@@ -8,7 +8,8 @@
  * the subject of a cue or a sentence (the tagger takes some people for
  * organisations), unless its sentence calls it "it" ("Huawei, for its
  * part, ..."). A definite nominal ("the spokesman") is the
- * latest person the article gave that role ("spokesman Geng Shuang").
+ * latest person the article gave that role ("spokesman Geng Shuang"; "Sen.
+ * Marco Rubio" for "the senator").
  * Plural and first- or second-person pronouns, indefinite nominals ("a
  * spokesman") and the like stay unresolved.
  */
@@ -238,11 +239,12 @@ static int32_t resolve_nominal(const attrib_input *in, const attrib_result *out,
                                attrib_mention m) {
   if (!attrib_token_is(in, m.first_token, "the")) return -1; /* "a spokesman": someone new */
   uint32_t head = m.end_token - 1;
+  if (!attrib_is_role_noun(in, head)) return -1;
   for (size_t c = out->clusters.len; c-- > 0;) {
     const attrib_cluster *cluster = &out->clusters.items[c];
+    if (cluster->role_first >= m.first_token) continue; /* the role comes after: no */
     for (uint32_t t = cluster->role_first; t < cluster->role_end; t++) {
-      if (cluster->role_first >= m.first_token) break; /* the role comes after: no */
-      if (attrib_same_token(in, t, head) && attrib_is_role_noun(in, head)) return (int32_t)c;
+      if (attrib_same_role(in, t, head)) return (int32_t)c;
     }
   }
   return -1;

@@ -54,6 +54,24 @@ static int index_in(const attrib_input *in, size_t i, const char *const *words) 
   return -1;
 }
 
+bool attrib_same_role(const attrib_input *in, size_t role, size_t noun) {
+  if (attrib_same_token(in, role, noun)) return true;
+  /* A title abbreviated before a name, and the noun a later mention uses:
+   * "Sen. Marco Rubio" ... "the Florida senator". */
+  static const char *const titles[] = {"sen.", "sen",  "gov.", "gov",  "rep.", "rep",
+                                       "rep.", "rep",  "gen.", "gen",  "amb.", "amb",
+                                       "pres.", "pres", "sec.", "sec",  NULL};
+  static const char *const nouns[] = {"senator",   "senator",   "governor",    "governor",
+                                      "congressman", "congressman", "representative",
+                                      "representative", "general", "general", "ambassador",
+                                      "ambassador", "president", "president", "secretary",
+                                      "secretary", NULL};
+  for (size_t k = 0; titles[k] != NULL; k++) {
+    if (attrib_token_is(in, role, titles[k]) && attrib_token_is(in, noun, nouns[k])) return true;
+  }
+  return false;
+}
+
 bool attrib_is_word(const attrib_input *in, size_t i) {
   uint16_t kind = in->tokens[i].kind;
   return kind == WHOSAID_TOKEN_WORD || kind == WHOSAID_TOKEN_ABBREVIATION ||

@@ -392,6 +392,13 @@ TEST(a_name_inside_a_nominal_is_not_the_speaker) {
                      WHOSAID_ATTRIBUTION_TRAILING_CUE);
 }
 
+TEST(nominal_goes_to_the_title_before_a_name) {
+  ASSERT_ATTRIBUTION("Sen. Marco Rubio spoke in Miami on Monday.\n\n"
+                     "\"We will win Florida,\" the Florida senator said.\n",
+                     NAMES("PER:Marco Rubio", "LOC:Miami", "LOC:Florida"), "We will",
+                     "the Florida senator", "Marco Rubio", WHOSAID_ATTRIBUTION_TRAILING_CUE);
+}
+
 TEST(an_indefinite_nominal_is_someone_new) {
   ASSERT_ATTRIBUTION("\"We oppose it,\" said spokesman Geng Shuang.\n\n"
                      "\"It is a mistake that will hurt both sides,\" a spokesman said.\n",
@@ -456,6 +463,7 @@ int main(void) {
   RUN(he_is_no_organisation_the_text_calls_it);
   RUN(a_role_of_a_name_is_not_that_name);
   RUN(a_name_inside_a_nominal_is_not_the_speaker);
+  RUN(nominal_goes_to_the_title_before_a_name);
   RUN(no_gender_is_read_off_a_first_name);
   RUN(nominal_goes_to_the_role_given_by_apposition);
   RUN(an_indefinite_nominal_is_someone_new);
