@@ -326,6 +326,24 @@ static size_t described_name(const attrib_input *in, size_t end, size_t ceiling)
   return name_end(in, j, ceiling);
 }
 
+/* "Obama's former campaign strategist": after the name ending at END, its
+ * possessive and lower-case words up to a role noun (not followed by
+ * another name, as described_name's are); returns the end of the role
+ * noun, or END. */
+static size_t role_of_name(const attrib_input *in, size_t end, size_t ceiling) {
+  if (end >= ceiling || !possessive_of_name(in, end, 0)) return end;
+  for (size_t j = end + 1; j < ceiling && j < end + 5; j++) {
+    if (in->tokens[j].kind != WHOSAID_TOKEN_WORD || attrib_is_capitalized(in, j) ||
+        ends_nominal(in, j) || function_word(in, j) || attrib_is_determiner(in, j)) {
+      return end; /* ("Mr. Trump's turn against the former president": no) */
+    }
+    if (attrib_is_role_noun(in, j) && !(j + 1 < ceiling && attrib_is_role_noun(in, j + 1))) {
+      return j + 1;
+    }
+  }
+  return end;
+}
+
 /* "Another critic, Laurence H. Tribe, likened ...": a nominal with the name
  * of its apposition. */
 static attrib_mention with_apposition(const attrib_input *in, attrib_mention m, size_t ceiling) {
@@ -346,7 +364,14 @@ attrib_mention attrib_mention_starting_at(const attrib_input *in, size_t i, size
   if (subject_pronoun(in, i)) return mention(i, i + 1, WHOSAID_MENTION_PRONOUN);
   if (attrib_is_name_token(in, i) || attrib_is_title(in, i)) {
     size_t end = name_end(in, i, ceiling);
-    if (end > i) return mention(i, described_name(in, end, ceiling), WHOSAID_MENTION_NAME);
+    if (end > i) {
+      size_t described = described_name(in, end, ceiling);
+      if (described == end) { /* "said Obama's former campaign strategist" */
+        size_t role = role_of_name(in, end, ceiling);
+        if (role > end) return mention(i, role, WHOSAID_MENTION_NOMINAL);
+      }
+      return mention(i, described, WHOSAID_MENTION_NAME);
+    }
   }
   /* "said spokesman Geng Shuang", "said the campaign manager, Kellyanne
    * Conway": lower-case words, then a name; or a nominal alone, up to its

@@ -380,6 +380,12 @@ TEST(a_role_of_a_name_is_not_that_name) {
   ASSERT_ATTRIBUTION("\"It was outrageous,\" Obama\xE2\x80\x99s aide said.\n",
                      NAMES("PER:Obama"), "It was", "Obama\xE2\x80\x99s aide", "",
                      WHOSAID_ATTRIBUTION_TRAILING_CUE);
+  ASSERT_ATTRIBUTION("\"It was outrageous,\" said Obama's former campaign strategist.\n",
+                     NAMES("PER:Obama"), "It was", "Obama's former campaign strategist", "",
+                     WHOSAID_ATTRIBUTION_TRAILING_CUE);
+  ASSERT_ATTRIBUTION("\"It was outrageous,\" said Obama's turn against the president.\n",
+                     NAMES("PER:Obama"), "It was", "Obama", "Obama",
+                     WHOSAID_ATTRIBUTION_TRAILING_CUE);
 }
 
 TEST(a_name_inside_a_nominal_is_not_the_speaker) {
