@@ -435,13 +435,12 @@ function! s:info_here() abort
   if span isnot v:null && !span.direct
     call add(what, 'not a direct quote: ' . span.why)
   endif
-  let entities = s:request('entities', buf)
-  for entity in entities is v:null ? [] : entities
-    if s:inside(entity.range, cursor)
-      call add(what, entity.type . ' ' . entity.text)
-      break
-    endif
-  endfor
+  " (The entity under the cursor alone, not the list of them all, which took
+  " a quarter of a second in a 5 MB buffer.)
+  let entity = s:request('mentions_of', buf, cursor[0], cursor[1])
+  if entity isnot v:null
+    call add(what, entity.type . ' ' . entity.name)
+  endif
   call s:info('whosaid: ' . (empty(what) ? 'nothing here' : join(what, '; ')) . note)
 endfunction
 

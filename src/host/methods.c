@@ -13,7 +13,7 @@
  *   entities(buf)                 [{range, type, text, cluster}]
  *   speakers(buf)                 [{name, type, role, cluster, first, quotes}]
  *   speaker_of(buf, row, col)     the quote there: {quote, speaker, mention, kind, named, first}
- *   mentions_of(buf, row, col)    the entity there: {name, ranges}
+ *   mentions_of(buf, row, col)    the entity there: {name, type, ranges}
  *   quote_near(buf, row, col, direction[, speaker])  {range, speaker, wrapped}
  *   quoted_span(buf, row, col)    the span annotate(buf, [row, col]) would change:
  *                                 {range, direct, reason, why}
@@ -503,12 +503,14 @@ static int compare_ranges(const void *a, const void *b) {
 }
 
 /* The cluster under OFFSET: an entity's, or a speaker mention's; -1. */
-static int32_t cluster_at(const whosaid_doc *doc, uint32_t offset, const char **name) {
+static int32_t cluster_at(const whosaid_doc *doc, uint32_t offset, const char **name,
+                          whosaid_entity_type *type) {
   size_t count = whosaid_doc_entity_count(doc);
   for (size_t i = 0; i < count; i++) {
     whosaid_entity e;
     if (whosaid_doc_entity(doc, i, &e) == 0 && e.range.start_byte <= offset &&
         offset < e.range.end_byte) {
+      *type = e.type;
       return e.cluster;
     }
   }
@@ -520,6 +522,7 @@ static int32_t cluster_at(const whosaid_doc *doc, uint32_t offset, const char **
         q.speaker_mention.start_byte <= offset && offset < q.speaker_mention.end_byte &&
         whosaid_doc_speaker(doc, (size_t)q.speaker, &s) == 0) {
       *name = s.name;
+      *type = s.type;
       return s.cluster;
     }
   }
@@ -531,7 +534,8 @@ static void mentions_of(host *h, const rpc_message *m) {
   uint32_t offset;
   if (b == NULL || !position_argument(h, m, b, &offset)) return;
   const char *name = NULL;
-  int32_t cluster = cluster_at(b->doc, offset, &name);
+  whosaid_entity_type type = WHOSAID_ENTITY_PER;
+  int32_t cluster = cluster_at(b->doc, offset, &name, &type);
   size_t entities = whosaid_doc_entity_count(b->doc), quotes = whosaid_doc_quote_count(b->doc);
   whosaid_range *ranges = ws_malloc((entities + quotes + 1) * sizeof(*ranges));
   if (ranges == NULL) {
@@ -562,7 +566,9 @@ static void mentions_of(host *h, const rpc_message *m) {
   if (cluster < 0) {
     msgpack_pack_nil(pk);
   } else {
-    msgpack_pack_map(pk, 2);
+    msgpack_pack_map(pk, 3);
+    host_pack_key(pk, "type");
+    rpc_pack_cstring(pk, whosaid_entity_type_name(type));
     host_pack_key(pk, "name");
     if (name != NULL) {
       rpc_pack_cstring(pk, name);

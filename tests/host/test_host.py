@@ -151,7 +151,7 @@ class Buffers(HostTestCase):
         self.assertLessEqual(result['first'][:2], [2, MIKE])  # no later than "Mike Pompeo"
         self.assertIsNone(self.host.call('speaker_of', 1, 2, 0)[1])  # not in a quote
         error, result = self.host.call('mentions_of', 1, 2, MIKE + 6)
-        self.assertEqual(result['name'], 'Mike Pompeo')
+        self.assertEqual((result['name'], result['type']), ('Mike Pompeo', 'PER'))
         self.assertGreaterEqual(len(result['ranges']), 2)
         error, result = self.host.call('quote_near', 1, 0, 0, 1)
         self.assertEqual((result['range'][:2], result['wrapped']), ([4, 0], False))
@@ -164,6 +164,17 @@ class Buffers(HostTestCase):
         self.assertEqual(speakers[0]['role'], 'Secretary of State')
         error, _ = self.host.call('speaker_of', 1, 99, 0)
         self.assertIn('past the end', error[1])
+
+    def test_mentions_of_a_pronoun_is_its_speakers(self):
+        lines = ['Mr. John Smith spoke first.', '', '"We will not back down," he said.']
+        self.attach(lines=lines)
+        msgid, *_ = self.expect_update()
+        self.host.respond(msgid, 0)
+        he = lines[2].index(' he ') + 1
+        error, result = self.host.call('mentions_of', 1, 2, he)
+        self.assertIsNone(error)
+        self.assertEqual((result['name'], result['type']), ('John Smith', 'PER'))
+        self.assertEqual(result['ranges'], [[0, 4, 0, 14], [2, he, 2, he + 2]])
 
     def test_summary_counts_the_last_analysis_without_analysing(self):
         self.host.kill()
