@@ -372,15 +372,15 @@ function! s:mentions_list() abort
 endfunction
 
 " The words around RANGE on its first line: whole words from up to 60
-" bytes before it to up to 120 bytes from its start, with "…" where the
-" line goes on. (Byte slices, not a pattern: a regexp anchored at a column
+" bytes before it to up to 100 characters from its start, with "…" where
+" the line goes on. (Slices, not a pattern: a regexp anchored at a column
 " took 18 s for the 12,000 mentions of a 5 MB buffer.)
 function! s:context(buf, range) abort
   let line = get(getbufline(a:buf, a:range[0] + 1), 0, '')
   let col = a:range[1]
   let from = max([0, col - 60])
   let before = strpart(line, from, col - from)
-  let after = strpart(line, col, 120)
+  let after = strpart(line, col, 100, 1)  " (characters: none is cut in two)
   if from > 0  " (a partial word, or character, goes)
     let before = '…' . substitute(before, '^\S*\s*', '', '')
   endif
