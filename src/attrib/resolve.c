@@ -7,9 +7,9 @@
  * whosaid says it does not know. An organisation may be "he" when it is
  * the subject of a cue or a sentence (the tagger takes some people for
  * organisations), unless its sentence calls it "it" ("Huawei, for its
- * part, ..."). A definite nominal ("the spokesman") is the
- * latest person the article gave that role ("spokesman Geng Shuang"; "Sen.
- * Marco Rubio" for "the senator").
+ * part, ..."). A definite nominal ("the spokesman") is the latest person
+ * the article gave that role ("spokesman Geng Shuang"; "Sen. Marco Rubio"
+ * for "the senator").
  * Plural and first- or second-person pronouns, indefinite nominals ("a
  * spokesman") and the like stay unresolved.
  */

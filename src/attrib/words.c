@@ -58,16 +58,19 @@ bool attrib_same_role(const attrib_input *in, size_t role, size_t noun) {
   if (attrib_same_token(in, role, noun)) return true;
   /* A title abbreviated before a name, and the noun a later mention uses:
    * "Sen. Marco Rubio" ... "the Florida senator". */
-  static const char *const titles[] = {"sen.", "sen",  "gov.", "gov",  "rep.", "rep",
-                                       "rep.", "rep",  "gen.", "gen",  "amb.", "amb",
-                                       "pres.", "pres", "sec.", "sec",  NULL};
-  static const char *const nouns[] = {"senator",   "senator",   "governor",    "governor",
-                                      "congressman", "congressman", "representative",
-                                      "representative", "general", "general", "ambassador",
-                                      "ambassador", "president", "president", "secretary",
-                                      "secretary", NULL};
-  for (size_t k = 0; titles[k] != NULL; k++) {
-    if (attrib_token_is(in, role, titles[k]) && attrib_token_is(in, noun, nouns[k])) return true;
+  static const struct {
+    const char *titles[3]; /* with its period and without */
+    const char *noun;
+  } offices[] = {
+      {{"sen.", "sen", NULL}, "senator"},   {{"gov.", "gov", NULL}, "governor"},
+      {{"rep.", "rep", NULL}, "congressman"}, {{"rep.", "rep", NULL}, "representative"},
+      {{"gen.", "gen", NULL}, "general"},   {{"amb.", "amb", NULL}, "ambassador"},
+      {{"pres.", "pres", NULL}, "president"}, {{"sec.", "sec", NULL}, "secretary"}};
+  for (size_t k = 0; k < sizeof(offices) / sizeof(offices[0]); k++) {
+    if (attrib_token_in(in, role, offices[k].titles) &&
+        attrib_token_is(in, noun, offices[k].noun)) {
+      return true;
+    }
   }
   return false;
 }
