@@ -191,9 +191,12 @@ function! whosaid#reloaded(buf) abort
 endfunction
 
 " From the FileType autocommand: enable once the buffer is displayed.
+" Only a file's buffer: a plugin's scratch window of that filetype (a
+" preview, a hover) is left alone, and without a word.
 function! whosaid#enable_later(buf) abort
   let buf = str2nr(a:buf)
-  if !getbufvar(buf, 'whosaid_enabled', 0)
+  if index(['', 'acwrite'], getbufvar(buf, '&buftype')) >= 0
+        \ && !getbufvar(buf, 'whosaid_enabled', 0)
     call timer_start(0, {-> bufnr('%') == buf ? s:enable(buf) : 0})
   endif
 endfunction

@@ -276,6 +276,16 @@ function! s:run() abort
   execute 'edit ' . fnameescape(other)
   setfiletype text
   let r.auto_enabled = s:wait_until('get(b:, "whosaid_enabled", 0) == 1', 5000)
+  " ... but not a scratch buffer of that filetype (a plugin's preview or
+  " hover window), and without a message.
+  let before = s:messages()
+  new
+  setlocal buftype=nofile
+  call setline(1, '"We will not give up on this," said Senator Smith.')
+  setfiletype text
+  call s:wait_until('get(b:, "whosaid_enabled", 0) == 1', 300)
+  let r.scratch_auto = [get(b:, 'whosaid_enabled', 0), s:messages()[len(before):]]
+  bwipeout!
   " Everything deleted (Vim keeps one empty line), then new lines.
   %delete
   call whosaid#host#request('analyze', bufnr('%'))

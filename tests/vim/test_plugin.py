@@ -229,6 +229,7 @@ class Vim(unittest.TestCase):
 
     def test_filetypes_enable_by_themselves(self):
         self.assertEqual(self.vim['auto_enabled'], 1)
+        self.assertEqual(self.vim['scratch_auto'], [0, ''])  # files only, and no message
 
     def test_emptied_and_filled_again(self):
         r = self.vim
@@ -292,6 +293,10 @@ class SameAsNeovim(unittest.TestCase):
     def test_both_ran(self):
         self.assertIsNone(self.nvim['error'], self.nvim['messages'])
         self.assertIsNone(self.vim['error'], self.vim['messages'])
+
+    def test_filetypes(self):
+        self.assertEqual(self.nvim['auto_enabled'], 1)
+        self.assertEqual(self.nvim['scratch_auto'], [0, ''])
 
     def test_toggle(self):
         self.assertEqual(self.nvim['toggled_on'], self.vim['toggled_on'])
