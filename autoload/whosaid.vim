@@ -594,16 +594,16 @@ function! whosaid#quotes(...) abort
   return result
 endfunction
 
-" The name of each entity (by cluster) of ENTITIES, the host's entities of
-" BUF: a speaker's canonical name, else its longest mention.
-function! whosaid#entity_names(buf, entities) abort
+" The name of each entity (by cluster) of ENTITIES and SPEAKERS, the
+" host's answers: a speaker's canonical name, else its longest mention.
+function! whosaid#entity_names(entities, speakers) abort
   let names = {}
   for entity in a:entities
     if strlen(entity.text) > strlen(get(names, entity.cluster, ''))
       let names[entity.cluster] = entity.text
     endif
   endfor
-  for speaker in whosaid#host#request('speakers', a:buf)
+  for speaker in a:speakers
     let names[speaker.cluster] = speaker.name
   endfor
   return names
@@ -613,7 +613,7 @@ endfunction
 function! whosaid#entities(...) abort
   let buf = s:api_buffer(a:000)
   let entities = whosaid#host#request('entities', buf)
-  let names = whosaid#entity_names(buf, entities)
+  let names = whosaid#entity_names(entities, whosaid#host#request('speakers', buf))
   let result = []
   for entity in entities
     let [row, col, end_row, end_col] = entity.range

@@ -235,12 +235,13 @@ endfunction
 " and organisations the article names, each once.
 function! whosaid#annotations#names(buf) abort
   let speakers = s:request('speakers', a:buf)
-  let names = speakers is v:null ? [] : map(speakers, 'v:val.name')
+  let speakers = speakers is v:null ? [] : speakers
+  let names = map(copy(speakers), 'v:val.name')
   " (The host's entities, not whosaid#entities(): a dictionary per mention
   " took a second for the 100,000 of a 5 MB buffer.)
   try
     let entities = whosaid#host#request('entities', a:buf)
-    let entity_names = whosaid#entity_names(a:buf, entities)
+    let entity_names = whosaid#entity_names(entities, speakers)
   catch
     let [entities, entity_names] = [[], {}]
   endtry
