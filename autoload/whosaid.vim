@@ -249,19 +249,10 @@ function! s:speaker_named(buf, name) abort
     call s:info('whosaid: no quote or name under the cursor')
     return ''
   endif
-  let speakers = s:request('speakers', a:buf)
-  let entities = s:request('entities', a:buf)
-  if speakers is v:null || entities is v:null | return '' | endif
-  let wanted = tolower(a:name)
-  for speaker in speakers
-    let names = [speaker.name] + map(filter(copy(entities), 'v:val.cluster == speaker.cluster'),
-          \ 'v:val.text')
-    for name in names
-      if tolower(name) ==# wanted || tolower(split(name)[-1]) ==# wanted
-        return speaker.name
-      endif
-    endfor
-  endfor
+  let name = s:request('speaker_named', a:buf, a:name)
+  if name isnot v:null
+    return name
+  endif
   call s:info('whosaid: no speaker called ' . a:name)
   return ''
 endfunction

@@ -157,6 +157,8 @@ def navigation(s):
     s.request('quoted_span', 1, 4, 70)
     s.request('quoted_span', 1, 0, 0)
     s.request('summary', 1)
+    s.request('speaker_named', 1, 'pompeo')
+    s.request('speaker_named', 1, 'Nobody')
     s.request('speaker_of', 1, 99, 0, error=True)
 
 

@@ -176,6 +176,38 @@ class Buffers(HostTestCase):
         self.assertEqual((result['name'], result['type']), ('John Smith', 'PER'))
         self.assertEqual(result['ranges'], [[0, 4, 0, 14], [2, he, 2, he + 2]])
 
+    def test_speaker_named_by_any_name_or_surname_whatever_the_case(self):
+        lines = ['Secretary of State Mike Pompeo met Heiko Maas in Berlin on Friday.', '',
+                 '"We will not back down," Pompeo said.', '',
+                 '"Germany decides alone," said Maas, the German foreign minister.', '',
+                 '"Enough is enough," said S\u00f8ren \u00d8rsted, a Danish diplomat.']
+        self.attach(lines=lines)
+        msgid, *_ = self.expect_update()
+        self.host.respond(msgid, 0)
+        named = lambda name: self.host.call('speaker_named', 1, name)[1]  # noqa: E731
+        self.assertEqual(named('pompeo'), 'Mike Pompeo')
+        self.assertEqual(named('MIKE POMPEO'), 'Mike Pompeo')
+        self.assertEqual(named('MAAS'), 'Heiko Maas')
+        self.assertEqual(named('\u00f8rsted'), 'S\u00f8ren \u00d8rsted')  # case beyond ASCII
+        for nobody in ['Mike', 'Berlin', 'Pompe', 'Pompeo said', '', 'Nobody']:
+            self.assertIsNone(named(nobody), nobody)
+        # As the editor decided before it asked the host: a speaker whose
+        # name, or one of whose mentions, is the name or ends with it.
+        error, speakers = self.host.call('speakers', 1)
+        error, entities = self.host.call('entities', 1)
+        def expected(wanted):
+            for speaker in speakers:
+                names = [speaker['name']] + [e['text'] for e in entities
+                                              if e['cluster'] == speaker['cluster']]
+                if any(wanted.lower() in (n.lower(), n.split()[-1].lower()) for n in names):
+                    return speaker['name']
+            return None
+        for entity in entities:
+            for name in [entity['text'], entity['text'].split()[-1].upper()]:
+                self.assertEqual(named(name), expected(name), name)
+        error, _ = self.host.call('speaker_named', 1, 42)
+        self.assertIn('must be a string', error[1])
+
     def test_summary_counts_the_last_analysis_without_analysing(self):
         self.host.kill()
         self.host = host = Host('--debounce', '10000')  # edits wait for a request
