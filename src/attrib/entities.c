@@ -2,8 +2,10 @@
  * entities.c: the mentions of one real-world entity, grouped. A name joins
  * the entity of an earlier mention that spells it the same way (titles left
  * out: "Mr. Trump" is "Trump"), whose surname it is ("Pompeo" of "Mike
- * Pompeo", in either order), or whose initials it is ("FBI" after "Federal
- * Bureau of Investigation"). The canonical name is the fullest one ("Richard
+ * Pompeo", in either order), whose initials it is ("FBI" after "Federal
+ * Bureau of Investigation"), or, failing those, a person's whose first word
+ * it is: a family name written first ("Geng" of "Geng Shuang") or a given
+ * name used alone ("Hillary"). The canonical name is the fullest one ("Richard
  * A. Grenell"). Along the way each person gets the role the article gives
  * ("spokesman Geng Shuang", "Dante Scala, a political scientist") and the
  * gender its honorifics tell ("Mr.", "Ms."); never one read off a first name.
@@ -79,6 +81,43 @@ static bool gender_fits(const attrib_cluster *cluster, int gender) {
          cluster->gender == gender;
 }
 
+/* Whether the sentence of token I reads as a headline: in capitals, or in
+ * Title Case, with words capitalized that are no person's name ("Sees",
+ * "Personal", "Insult", which the tagger may take for an organisation):
+ * three or more besides the first word, and twice as many as those in
+ * lower case (but the small ones a title leaves so: "of", "for"). A name in
+ * a headline may have taken in a verb: "Obama Sees 'Personal Insult' if
+ * Blacks Don't Rally for Hillary Clinton". */
+static bool in_headline(const attrib_input *in, size_t i) {
+  if (in->sentence_count == 0) return false;
+  const text_sentence *sentence = &in->sentences[attrib_sentence_of(in, i)];
+  uint32_t words = 0, caps = 0, capitalized = 0, lower = 0;
+  for (uint32_t k = sentence->first_token; k < sentence->first_token + sentence->token_count; k++) {
+    const text_token *token = &in->tokens[k];
+    if (token->kind != WHOSAID_TOKEN_WORD || token->end - token->start < 2) continue;
+    words++;
+    caps += (token->flags & WHOSAID_TOKEN_ALL_CAPS) != 0;
+    if (!(token->flags & WHOSAID_TOKEN_CAPITALIZED)) {
+      lower += !text_is_headline_small_word(in->text + token->start, token->end - token->start);
+    } else if (k > sentence->first_token) {
+      int32_t e = attrib_entity_at(in, k);
+      capitalized += e < 0 || in->entities[e].type != WHOSAID_ENTITY_PER;
+    }
+  }
+  return words >= 2 && (caps * 10 >= words * 8 || (capitalized >= 3 && capitalized >= 2 * lower));
+}
+
+/* Whether [FIRST, END) has the shape of a person's full name: two or three
+ * words, each capitalized ("Geng Shuang", "Donald J. Trump"); not a name
+ * the tagger ran on with ("Mark-Viverito pillories Sanders"). */
+static bool full_name_shape(const attrib_input *in, uint32_t first, uint32_t end) {
+  if (end - first < 2 || end - first > 3) return false;
+  for (uint32_t k = first; k < end; k++) {
+    if (!attrib_is_capitalized(in, k)) return false;
+  }
+  return true;
+}
+
 /* The name index ************************************************************/
 
 enum { KEY_LAST = 1, KEY_FIRST, KEY_INITIALS };
@@ -136,7 +175,7 @@ static int index_cluster(const attrib_input *in, attrib_result *out, int32_t c) 
 /* Finding a name's cluster ***************************************************/
 
 typedef struct {
-  int32_t same, shorter, initials; /* the latest cluster of each kind of match, or -1 */
+  int32_t same, shorter, initials, first; /* the latest cluster of each kind of match, or -1 */
 } matches;
 
 static void consider(const attrib_input *in, const attrib_result *out, uint32_t first,
@@ -159,16 +198,25 @@ static void consider(const attrib_input *in, const attrib_result *out, uint32_t 
       c > found->initials) {
     found->initials = c;
   }
+  /* A person's first word: the family name of "Geng Shuang" (written
+   * first), or the given name a text may use alone ("Hillary"); not of a
+   * name in a headline, which may be a name and a verb ("Obama Sees"). */
+  if (one_word && type == WHOSAID_ENTITY_PER && c > found->first &&
+      attrib_same_token(in, first, cluster->name_first) &&
+      full_name_shape(in, cluster->name_first, cluster->name_end) &&
+      !in_headline(in, cluster->name_first)) {
+    found->first = c;
+  }
 }
 
 /* The cluster an earlier mention gives the name [FIRST, END) of TYPE and
  * GENDER (from an honorific), or -1: the latest with the same words, else
  * the latest it is a short form of (or that is its short form: "Mr.
  * Clinton" the latest Clinton not known as a woman), else the latest whose
- * initials it is. */
+ * initials it is, else the latest person whose first word it is. */
 static int32_t find_cluster(const attrib_input *in, const attrib_result *out, uint32_t first,
                             uint32_t end, whosaid_entity_type type, int gender) {
-  matches found = {-1, -1, -1};
+  matches found = {-1, -1, -1, -1};
   if (out->names.heads == NULL) return -1;
   /* Same words and surnames share the last word; a one-word name may be an
    * organisation's first word or initials; a one-word organisation may be
@@ -185,7 +233,9 @@ static int32_t find_cluster(const attrib_input *in, const attrib_result *out, ui
       if (e->key == keys[k]) consider(in, out, first, end, type, gender, e->cluster, &found);
     }
   }
-  return found.same >= 0 ? found.same : found.shorter >= 0 ? found.shorter : found.initials;
+  if (found.same >= 0) return found.same;
+  if (found.shorter >= 0) return found.shorter;
+  return found.initials >= 0 ? found.initials : found.first;
 }
 
 /* Name suffixes the tagger leaves out: "Vann R. Newkirk II". */

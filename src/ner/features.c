@@ -240,22 +240,8 @@ size_t ner_word_features_all(const char *text, const ner_word *word,
 /* Position features ****************************************************/
 
 /* Called once per sentence by whoever builds a document (see ner.h). */
-/* The small words a Title Case headline leaves in lower case. */
 static bool is_function_word(const char *text, const ner_word *word) {
-  static const struct {
-    const char *word;
-    size_t length;
-  } words[] = {{"a", 1},   {"an", 2},  {"the", 3}, {"of", 2},   {"in", 2},   {"on", 2},
-               {"at", 2},  {"to", 2},  {"for", 3}, {"by", 2},   {"and", 3},  {"or", 2},
-               {"but", 3}, {"with", 4}, {"from", 4}, {"as", 2}, {"vs", 2},   {"is", 2}};
-  size_t length = word->end - word->start;
-  if (length > 4 || text[word->start] < 'a') return false; /* capitalized: not one */
-  for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
-    if (words[i].length == length && memcmp(words[i].word, text + word->start, length) == 0) {
-      return true;
-    }
-  }
-  return false;
+  return text_is_headline_small_word(text + word->start, word->end - word->start);
 }
 
 int ner_headline_kind(const ner_document *document, const ner_sentence *sentence) {

@@ -53,6 +53,20 @@ bool text_is_sentence_starter(const char *word, size_t length) {
                  compare_starter) != NULL;
 }
 
+bool text_is_headline_small_word(const char *word, size_t length) {
+  static const struct {
+    const char *word;
+    size_t length;
+  } words[] = {{"a", 1},   {"an", 2},  {"the", 3}, {"of", 2},   {"in", 2},   {"on", 2},
+               {"at", 2},  {"to", 2},  {"for", 3}, {"by", 2},   {"and", 3},  {"or", 2},
+               {"but", 3}, {"with", 4}, {"from", 4}, {"as", 2}, {"vs", 2},   {"is", 2}};
+  if (length > 4 || length == 0 || word[0] < 'a') return false; /* capitalized: not one */
+  for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+    if (words[i].length == length && memcmp(words[i].word, word, length) == 0) return true;
+  }
+  return false;
+}
+
 /* Tokens as the splitter sees them ****************************************/
 
 /* The tokens of one paragraph, [first, end). */

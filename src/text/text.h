@@ -120,6 +120,11 @@ text_abbreviation_class text_abbreviation_classify(const char *word, size_t leng
  * no initial. */
 bool text_is_sentence_starter(const char *word, size_t length);
 
+/* Whether WORD is one of the small words a headline in Title Case leaves in
+ * lower case ("of", "the", "for"): any other word in lower case shows that
+ * a line is a sentence, not a headline. */
+bool text_is_headline_small_word(const char *word, size_t length);
+
 /* Sentences ***********************************************************/
 
 typedef struct {

@@ -316,6 +316,35 @@ TEST(an_acronym_is_its_expansion) {
                      "FBI", "Federal Bureau of Investigation", WHOSAID_ATTRIBUTION_TRAILING_CUE);
 }
 
+TEST(a_first_name_alone_is_the_full_name_it_begins) {
+  /* A family name written first, and a given name used alone. */
+  ASSERT_ATTRIBUTION("Foreign ministry spokesman Geng Shuang spoke on Monday.\n\n"
+                     "\"We firmly oppose it,\" Geng said.\n",
+                     NAMES("PER:Geng Shuang", "PER:Geng"), "We firmly", "Geng", "Geng Shuang",
+                     WHOSAID_ATTRIBUTION_TRAILING_CUE);
+  ASSERT_ATTRIBUTION("Hillary Clinton was in Ohio on Monday.\n\n"
+                     "\"We will win this state,\" Hillary said.\n",
+                     NAMES("PER:Hillary Clinton", "LOC:Ohio", "PER:Hillary"), "We will", "Hillary",
+                     "Hillary Clinton", WHOSAID_ATTRIBUTION_TRAILING_CUE);
+  /* A surname comes first: "Clinton" is Bill's, whose surname it is. */
+  ASSERT_ATTRIBUTION("Clinton Portis met Bill Clinton in Ohio on Monday.\n\n"
+                     "\"We will win this state,\" Clinton said.\n",
+                     NAMES("PER:Clinton Portis", "PER:Bill Clinton", "LOC:Ohio", "PER:Clinton"),
+                     "We will", "Clinton", "Bill Clinton", WHOSAID_ATTRIBUTION_TRAILING_CUE);
+}
+
+TEST(a_first_name_is_not_that_of_a_name_run_on_with_a_verb) {
+  /* A headline's "Obama Sees", and a sentence's "Viverito pillories Sanders". */
+  ASSERT_ATTRIBUTION("Obama Sees 'Personal Insult' if Blacks Don't Rally for Clinton\n\n"
+                     "\"It is about me,\" Obama said on Saturday.\n",
+                     NAMES("PER:Obama Sees", "PER:Clinton", "PER:Obama"), "It is", "Obama",
+                     "Obama", WHOSAID_ATTRIBUTION_TRAILING_CUE);
+  ASSERT_ATTRIBUTION("Standing with activists, Viverito pillories Sanders over immigration.\n\n"
+                     "\"He has failed us,\" Viverito said.\n",
+                     NAMES("PER:Viverito pillories Sanders", "PER:Viverito"), "He has",
+                     "Viverito", "Viverito", WHOSAID_ATTRIBUTION_TRAILING_CUE);
+}
+
 TEST(pronoun_goes_to_the_latest_speaker) {
   ASSERT_ATTRIBUTION("\"It is a good deal,\" Smith said.\n\n"
                      "\"It could be better, of course, for everyone involved,\" he said.\n",
@@ -463,6 +492,8 @@ int main(void) {
   RUN(surname_is_the_full_name_with_its_role);
   RUN(the_fullest_name_is_canonical_even_when_it_comes_later);
   RUN(an_acronym_is_its_expansion);
+  RUN(a_first_name_alone_is_the_full_name_it_begins);
+  RUN(a_first_name_is_not_that_of_a_name_run_on_with_a_verb);
   RUN(pronoun_goes_to_the_latest_speaker);
   RUN(pronoun_gender_comes_from_honorifics);
   RUN(pronoun_with_two_candidates_is_unknown);
