@@ -94,7 +94,31 @@ endfunction
 " Buffers and their edits ***************************************************
 
 function! s:send(message) abort
+  if a:message[0] ==# 'nvim_buf_lines_event'
+    let a:message[1][4] = s:sendable(a:message[1][4])
+  endif
   call whosaid#host#vim_notify(a:message)
+endfunction
+
+" LINES as the host must get them. Vim's json_encode() writes U+FFFD, three
+" bytes, for each byte that is not UTF-8, and every column after it on that
+" line would reach the host two bytes too far: such a byte goes as "\x1a"
+" instead (SUB: one byte, which the analysis takes as it takes any byte
+" that is not UTF-8, a character of no kind). Only a line whose encoding
+" holds a U+FFFD is looked at; one with a real U+FFFD goes as it is.
+function! s:sendable(lines) abort
+  if stridx(json_encode(a:lines), "\uFFFD") < 0
+    return a:lines
+  endif
+  return map(copy(a:lines),
+        \ {_, line -> stridx(json_encode(line), "\uFFFD") < 0 ? line : s:bytes_as_sub(line)})
+endfunction
+
+" LINE with each byte that is not UTF-8 (a character of one byte above 127,
+" to Vim) as "\x1a".
+function! s:bytes_as_sub(line) abort
+  return join(map(split(a:line, '\zs'),
+        \ {_, c -> strlen(c) == 1 && char2nr(c) > 127 ? "\x1a" : c}), '')
 endfunction
 
 function! s:attach(buf, send_buffer) abort
@@ -211,7 +235,7 @@ function! s:get_lines(buf, first, last) abort
   let line_count = s:line_count(a:buf)
   let first = a:first < 0 ? line_count + 1 + a:first : a:first
   let last = a:last < 0 ? line_count + 1 + a:last : a:last
-  return last > first ? getbufline(a:buf, first + 1, last) : []
+  return last > first ? s:sendable(getbufline(a:buf, first + 1, last)) : []
 endfunction
 
 " [bytes, lines] of BUF, each line with its newline, or v:null when it is

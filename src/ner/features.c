@@ -53,6 +53,11 @@ ner_feature ner_feature_of_int(int template_id, int offset, uint64_t value) {
 
 /* Normalized forms ***********************************************************/
 
+/* An ASCII control character: in a token, one of no kind, as a byte that is
+ * not UTF-8 is, and seen as one (U+FFFD): Vim sends such a byte as one
+ * (autoload/whosaid/vim.vim), and must get the analysis Neovim gets. */
+static bool is_control(uint8_t byte) { return byte < 0x20 || byte == 0x7F; }
+
 /* The word's text as features see it: quotation marks are one mark, digits
  * are 0, and (LOWER) letters are in lower case. Returns the length. */
 static size_t normalize(const char *text, const ner_word *word, bool lower, char *out) {
@@ -62,14 +67,14 @@ static size_t normalize(const char *text, const ner_word *word, bool lower, char
   const uint8_t *s = (const uint8_t *)text + word->start;
   size_t length = word->end - word->start;
   for (size_t i = 0; i < length && n + 4 <= MAX_NORMALIZED;) {
-    if (s[i] < 0x80) { /* ASCII, most of news text: no table look-up */
+    if (s[i] < 0x80 && !is_control(s[i])) { /* ASCII, most of news text: no table look-up */
       char c = (char)s[i++];
       out[n++] = c >= '0' && c <= '9' ? '0' : lower && c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
       continue;
     }
     utf8proc_int32_t cp;
     utf8proc_ssize_t size = utf8proc_iterate(s + i, (utf8proc_ssize_t)(length - i), &cp);
-    if (size <= 0) cp = 0xFFFD, size = 1;
+    if (size <= 0 || is_control(s[i])) cp = 0xFFFD, size = 1;
     if (lower) cp = utf8proc_tolower(cp);
     n += (size_t)utf8proc_encode_char(cp, (utf8proc_uint8_t *)out + n);
     i += (size_t)size;
@@ -85,7 +90,7 @@ static size_t shape(const char *text, const ner_word *word, char *out) {
   size_t length = word->end - word->start;
   for (size_t i = 0; i < length && n < MAX_NORMALIZED;) {
     char symbol;
-    if (s[i] < 0x80) { /* ASCII: no table look-up */
+    if (s[i] < 0x80 && !is_control(s[i])) { /* ASCII: no table look-up */
       char c = (char)s[i++];
       symbol = c >= 'A' && c <= 'Z' ? 'X' : c >= 'a' && c <= 'z' ? 'x' : c >= '0' && c <= '9' ? 'd'
                                                                                           : c;

@@ -376,6 +376,24 @@ function! s:run() abort
   WhoSaid on
   let r.scratch_quotes = whosaid#quotes()
   bwipeout!
+
+  " Bytes that are not UTF-8 before a name and a quote on their lines: the
+  " highlights stay on their bytes (Vim's json_encode() makes each three);
+  " then more of them typed in front of the quote.
+  new
+  setlocal buftype=nofile
+  call setline(1, ["Caf\xe9 \xff\xfe owner Maria Lopez spoke on Monday.", '',
+        \ "\xff \"We will not back down,\" Lopez said. \xe9\xe9"])
+  WhoSaid on
+  call whosaid#host#request('analyze', bufnr('%'))
+  let r.invalid_marks = s:marks(bufnr('%'))
+  let r.invalid_quotes = whosaid#quotes()
+  let r.invalid_lopez = [s:find('Maria Lopez'), s:find('Lopez said')]
+  call setline(3, "\xfe\xfe" . getline(3))
+  call whosaid#host#request('analyze', bufnr('%'))
+  let r.invalid_edited_marks = s:marks(bufnr('%'))
+  let r.invalid_edited_quotes = whosaid#quotes()
+  bwipeout!
 endfunction
 
 try

@@ -174,6 +174,21 @@ class Vim(unittest.TestCase):
         self.assertEqual(len(r['typed_quotes']), len(r['deleted_quotes']) + 1)
         self.assertTrue(any(q['text'] == '"We will fight on."' for q in r['typed_quotes']))
 
+    def test_bytes_that_are_not_utf8_keep_the_highlights_on_their_bytes(self):
+        r = self.vim
+        (maria_lnum, maria_col), (lopez_lnum, lopez_col) = r['invalid_lopez']
+        for key, shift in (('invalid', 0), ('invalid_edited', 2)):  # 2 bytes typed in front
+            with self.subTest(state=key):
+                spans, _ = marks(r[key + '_marks'])
+                quote, = r[key + '_quotes']
+                self.assertEqual((quote['lnum'], quote['col']), (3, 3 + shift))  # after "\xff "
+                self.assertEqual(quote['speaker'], 'Maria Lopez')
+                self.assertIn((maria_lnum, maria_col, maria_lnum, maria_col + len('Maria Lopez'),
+                               'WhoSaidPerson'), spans)
+                self.assertIn((3, 3 + shift, 3, quote['end_col'], 'WhoSaidQuote'), spans)
+                self.assertIn((lopez_lnum, lopez_col + shift), {s[:2] for s in spans
+                                                                if s[4] == 'WhoSaidSpeaker'})
+
     def test_undo_brings_the_highlights_back_once(self):
         self.assertGreater(len(self.vim['undo_before']['labels']), 3)
         self.assertEqual(marks(self.vim['undo_after']), marks(self.vim['undo_before']))
@@ -312,7 +327,7 @@ class SameAsNeovim(unittest.TestCase):
         for key in ('marks', 'edited_marks', 'edited2_marks', 'deleted_marks', 'typed_marks',
                     'assigned_marks', 'unassigned_marks', 'optioned', 'restarted_marks',
                     'reread_fresh', 'reread_reverted', 'reread_undone', 'undo_after',
-                    'refilled_marks'):
+                    'refilled_marks', 'invalid_marks', 'invalid_edited_marks'):
             with self.subTest(state=key):
                 vim_spans, vim_labels = marks(self.vim[key])
                 nvim_spans, nvim_labels = marks(self.nvim[key])
@@ -322,7 +337,8 @@ class SameAsNeovim(unittest.TestCase):
     def test_same_quotes_after_edits(self):
         for key in ('edited_quotes', 'edited2_quotes', 'deleted_quotes', 'typed_quotes',
                     'assigned_quotes', 'refilled_quotes', 'reread_reverted_quotes',
-                    'reread_disk_quotes', 'reread_followed', 'reread_loaded_quotes'):
+                    'reread_disk_quotes', 'reread_followed', 'reread_loaded_quotes',
+                    'invalid_quotes', 'invalid_edited_quotes'):
             with self.subTest(state=key):
                 self.assertEqual(quotes(self.vim[key]), quotes(self.nvim[key]))
 
