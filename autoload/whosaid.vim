@@ -587,15 +587,19 @@ endfunction
 
 " The name of each entity (by cluster) of ENTITIES and SPEAKERS, the
 " host's answers: a speaker's canonical name, else its longest mention.
-function! whosaid#entity_names(entities, speakers) abort
+" Cluster -1 is none (an entity never clustered, a speaker only a
+" correction names): such an entity is called by its own words.
+function! s:entity_names(entities, speakers) abort
   let names = {}
   for entity in a:entities
-    if strlen(entity.text) > strlen(get(names, entity.cluster, ''))
+    if entity.cluster >= 0 && strlen(entity.text) > strlen(get(names, entity.cluster, ''))
       let names[entity.cluster] = entity.text
     endif
   endfor
   for speaker in a:speakers
-    let names[speaker.cluster] = speaker.name
+    if speaker.cluster >= 0
+      let names[speaker.cluster] = speaker.name
+    endif
   endfor
   return names
 endfunction
@@ -604,7 +608,7 @@ endfunction
 function! whosaid#entities(...) abort
   let buf = s:api_buffer(a:000)
   let entities = whosaid#host#request('entities', buf)
-  let names = whosaid#entity_names(entities, whosaid#host#request('speakers', buf))
+  let names = s:entity_names(entities, whosaid#host#request('speakers', buf))
   let result = []
   for entity in entities
     let [row, col, end_row, end_col] = entity.range

@@ -232,31 +232,10 @@ function! s:cursor() abort
 endfunction
 
 " The names a quote can be given: the speakers', then those of the people
-" and organisations the article names, each once.
+" and organisations the article names, each once (the host's names(buf)).
 function! whosaid#annotations#names(buf) abort
-  let speakers = s:request('speakers', a:buf)
-  let speakers = speakers is v:null ? [] : speakers
-  let names = map(copy(speakers), 'v:val.name')
-  " (The host's entities, not whosaid#entities(): a dictionary per mention
-  " took a second for the 100,000 of a 5 MB buffer.)
-  try
-    let entities = whosaid#host#request('entities', a:buf)
-    let entity_names = whosaid#entity_names(entities, speakers)
-  catch
-    let [entities, entity_names] = [[], {}]
-  endtry
-  let seen = {}
-  for name in names
-    let seen[name] = 1
-  endfor
-  for entity in entities
-    let name = get(entity_names, entity.cluster, entity.text)
-    if (entity.type ==# 'PER' || entity.type ==# 'ORG') && !has_key(seen, name)
-      let seen[name] = 1
-      call add(names, name)
-    endif
-  endfor
-  return names
+  let names = s:request('names', a:buf)
+  return names is v:null ? [] : map(names, 'v:val.name')
 endfunction
 
 " :WhoSaid assign [{name}]: '-' clears, '' asks (once it is sure that there

@@ -129,7 +129,7 @@ static const int64_t integers[] = {0,      1,      2,         3,          4,
 
 static const char *const strings[] = {
     "poll", "version", "attach", "detach", "analyze", "quotes", "entities", "speakers",
-    "speaker_of", "mentions_of", "quote_near", "quoted_span", "summary", "speaker_named", "annotate", "annotations", "annotations_load",
+    "speaker_of", "mentions_of", "quote_near", "quoted_span", "summary", "speaker_named", "names", "annotate", "annotations", "annotations_load",
     "annotations_save", "export", "nvim_buf_lines_event", "nvim_buf_detach_event",
     "nvim_buf_changedtick_event", "speaker", "verdict", "note", "quote", "not_quote", "none",
     "path", "json", "name", "blocked", "article.txt.whosaid.json", "out.json", "out.csv",

@@ -159,6 +159,7 @@ def navigation(s):
     s.request('summary', 1)
     s.request('speaker_named', 1, 'pompeo')
     s.request('speaker_named', 1, 'Nobody')
+    s.request('names', 1)
     s.request('speaker_of', 1, 99, 0, error=True)
 
 

@@ -208,6 +208,38 @@ class Buffers(HostTestCase):
         error, _ = self.host.call('speaker_named', 1, 42)
         self.assertIn('must be a string', error[1])
 
+    def test_names_are_the_speakers_then_the_people_and_organisations_once(self):
+        lines = ['Secretary of State Mike Pompeo met Heiko Maas and Huawei in Berlin.', '',
+                 '"We will not back down," Pompeo said.', '',
+                 'Maas later wrote to Huawei and to Reuters.']
+        self.attach(lines=lines)
+        msgid, *_ = self.expect_update()
+        self.host.respond(msgid, 0)
+        error, names = self.host.call('names', 1)
+        self.assertIsNone(error)
+        listed = [n['name'] for n in names]
+        self.assertEqual(names[0], {'name': 'Mike Pompeo', 'type': 'PER', 'speaker': True})
+        self.assertEqual(len(listed), len(set(listed)), listed)  # each once
+        self.assertIn('Heiko Maas', listed)  # its fullest name, not "Maas"
+        self.assertNotIn('Maas', listed)
+        self.assertNotIn('Berlin', listed)  # a place is no one to quote
+        self.assertEqual([n['speaker'] for n in names], [True] + [False] * (len(names) - 1))
+        # As the editor listed them before it asked the host.
+        error, speakers = self.host.call('speakers', 1)
+        error, entities = self.host.call('entities', 1)
+        longest = {}
+        for e in entities:
+            if len(e['text'].encode()) > len(longest.get(e['cluster'], '').encode()):
+                longest[e['cluster']] = e['text']
+        longest.update({s['cluster']: s['name'] for s in speakers})
+        expected = [s['name'] for s in speakers]
+        for e in entities:
+            name = longest[e['cluster']]
+            if e['type'] in ('PER', 'ORG') and name not in expected:
+                expected.append(name)
+        self.assertEqual(listed, expected)
+        self.assertIn('expected 1 to 1 arguments', self.host.call('names', 1, 2)[0][1])
+
     def test_summary_counts_the_last_analysis_without_analysing(self):
         self.host.kill()
         self.host = host = Host('--debounce', '10000')  # edits wait for a request
