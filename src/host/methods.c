@@ -632,9 +632,23 @@ static void speaker_of(host *h, const rpc_message *m) {
   host_send(h);
 }
 
+/* By start, then the shorter first. */
 static int compare_ranges(const void *a, const void *b) {
   const whosaid_range *x = a, *y = b;
-  return (x->start_byte > y->start_byte) - (x->start_byte < y->start_byte);
+  if (x->start_byte != y->start_byte) return (x->start_byte > y->start_byte) ? 1 : -1;
+  return (x->end_byte > y->end_byte) - (x->end_byte < y->end_byte);
+}
+
+/* RANGES in text order, each start once: a speaker mention may be an
+ * entity too, and the two parts of a split quote share theirs ("he
+ * said"). The new count. */
+static size_t sorted_without_repeats(whosaid_range *ranges, size_t count) {
+  qsort(ranges, count, sizeof(*ranges), compare_ranges);
+  size_t kept = 0;
+  for (size_t i = 0; i < count; i++) {
+    if (kept == 0 || ranges[kept - 1].start_byte != ranges[i].start_byte) ranges[kept++] = ranges[i];
+  }
+  return kept;
 }
 
 /* The cluster under OFFSET: an entity's, or a speaker mention's; -1. */
@@ -688,14 +702,10 @@ static void mentions_of(host *h, const rpc_message *m) {
     if (whosaid_doc_quote(b->doc, i, &q) == 0 && host_quote_mentioned(&q) && q.speaker >= 0 &&
         whosaid_doc_speaker(b->doc, (size_t)q.speaker, &s) == 0 && s.cluster == cluster) {
       if (name == NULL) name = s.name;
-      bool known = false; /* the mention may be an entity already listed */
-      for (size_t k = 0; k < count && !known; k++) {
-        known = ranges[k].start_byte == q.speaker_mention.start_byte;
-      }
-      if (!known) ranges[count++] = q.speaker_mention;
+      ranges[count++] = q.speaker_mention;
     }
   }
-  qsort(ranges, count, sizeof(*ranges), compare_ranges);
+  count = sorted_without_repeats(ranges, count);
   msgpack_packer *pk = &h->writer.packer;
   host_respond_begin(h, m->id);
   if (cluster < 0) {

@@ -176,6 +176,18 @@ class Buffers(HostTestCase):
         self.assertEqual((result['name'], result['type']), ('John Smith', 'PER'))
         self.assertEqual(result['ranges'], [[0, 4, 0, 14], [2, he, 2, he + 2]])
 
+    def test_mentions_of_lists_a_mention_two_quotes_share_once(self):
+        lines = ['Mr. John Smith spoke first.', '',
+                 '"We will not back down," he said, "not now and not ever."']
+        self.attach(lines=lines)
+        msgid, *_ = self.expect_update()
+        self.host.respond(msgid, 0)
+        error, quotes = self.host.call('quotes', 1)
+        he = lines[2].index(' he ') + 1
+        self.assertEqual([q['mention'] for q in quotes], [[2, he, 2, he + 2]] * 2)  # one "he"
+        error, result = self.host.call('mentions_of', 1, 0, 6)
+        self.assertEqual(result['ranges'], [[0, 4, 0, 14], [2, he, 2, he + 2]])
+
     def test_speaker_named_by_any_name_or_surname_whatever_the_case(self):
         lines = ['Secretary of State Mike Pompeo met Heiko Maas in Berlin on Friday.', '',
                  '"We will not back down," Pompeo said.', '',
