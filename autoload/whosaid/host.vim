@@ -277,7 +277,8 @@ function! s:call(limit, method, args) abort
   let result = v:null
   try
     let result = call('rpcrequest', [channel, a:method] + a:args)
-  catch /closed by the client\|Invalid channel\|closing channel/
+  " ("closed by the peer" from Neovim 0.12, "by the client" before.)
+  catch /closed by the \%(client\|peer\)\|Invalid channel\|closing channel/
     let closed = 1
   finally
     " (Thrown here, the failure replaces whatever the request threw.)
