@@ -118,6 +118,10 @@ local function run()
       mark[4].ns_id = nil
       table.insert(found, {mark[2], mark[3], mark[4]}) -- (not the id: it may differ)
     end
+    -- In position order; marks at one position in an order of their own
+    -- (Neovim 0.10 lists them by id, which differ from one update to the next).
+    local key = function(mark) return string.format('%09d %09d %s', mark[1], mark[2], vim.inspect(mark[3])) end
+    table.sort(found, function(a, b) return key(a) < key(b) end)
     return found
   end
   local function analyse() vim.fn['whosaid#host#request']('analyze', vim.fn.bufnr()) end
