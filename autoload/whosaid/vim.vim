@@ -11,7 +11,7 @@
 " - the highlights: text properties whose types are named after the
 "   highlight groups (WhoSaidQuote, ...), with the host's mark ids as their
 "   ids, and the speaker label "— Name" as virtual text after the line
-"   (Vim 9.0.0067 or later), whose ids Vim chooses: s:labels maps the
+"   (Vim 9.0.0067 or later), whose ids Vim chooses: s:placed maps the
 "   host's ids to them.
 scriptencoding utf-8
 
@@ -21,19 +21,17 @@ let s:groups = {'WhoSaidPerson': 120, 'WhoSaidOrganization': 120, 'WhoSaidLocati
       \ 'WhoSaidMisc': 120, 'WhoSaidQuote': 110, 'WhoSaidSpeaker': 130,
       \ 'WhoSaidAnnotation': 100, 'WhoSaidCorrection': 100}
 let s:types = keys(s:groups)
+let s:anchor = whosaid#props#AnchorType()
 let s:entity_groups = {'PER': 'WhoSaidPerson', 'ORG': 'WhoSaidOrganization',
       \ 'LOC': 'WhoSaidLocation', 'MISC': 'WhoSaidMisc'}
 
 " Per attached buffer: {'listener': id, 'lines': the line count the host
-" has}. s:labels: per buffer, host mark id -> Vim's id of its virtual text;
-" s:texts: per buffer, Vim's id -> the label (prop_list() of Vim 9.0 does
-" not give the text). s:live: per buffer, the host ids of the highlights
-" placed, as keys: Vim's undo brings a line back with the properties it had,
-" which the host has deleted since, and those go (s:drop_restored()).
+" has}. s:placed: per buffer, what is placed there, as
+" autoload/whosaid/props.vim describes it ({live, labels, texts, anchors}):
+" Vim's undo brings a line back with the properties it had, which the host
+" may have deleted since, and those go (s:drop_restored()).
 let s:buffers = {}
-let s:labels = {}
-let s:texts = {}
-let s:live = {}
+let s:placed = {}
 let s:namespaces = {}
 " Whether this Vim shows virtual text (9.0.0067), and after a line's end
 " (9.0.0121; before, the label is inline text at the line's end).
@@ -46,6 +44,9 @@ function! s:define_types() abort
       call prop_type_add(name, {'highlight': name, 'priority': priority})
     endif
   endfor
+  if empty(prop_type_get(s:anchor))  " where a label is (autoload/whosaid/props.vim)
+    call prop_type_add(s:anchor, {})
+  endif
 endfunction
 call s:define_types()
 
@@ -218,8 +219,8 @@ endfunction
 " one the host places again, a label twice.
 function! s:drop_restored(buf, first, end) abort
   if a:end > a:first
-    call whosaid#props#DropStale(a:buf, a:first, a:end - 1, s:types, get(s:live, a:buf, {}),
-          \ get(s:texts, a:buf, {}))
+    call whosaid#props#DropStale(a:buf, a:first, a:end - 1, s:types, s:placed_in(a:buf),
+          \ s:after ? v:true : v:false)
   endif
 endfunction
 
@@ -284,18 +285,24 @@ function! whosaid#vim#clear(buf, first, last) abort
   if last <= a:first
     return
   endif
-  call prop_remove({'types': s:types, 'bufnr': a:buf, 'all': 1}, a:first + 1, last)
+  call prop_remove({'types': s:types + [s:anchor], 'bufnr': a:buf, 'all': 1}, a:first + 1, last)
   if a:first == 0 && last == line_count
     call s:forget_placed(a:buf)
   endif
 endfunction
 
 function! s:forget_placed(buf) abort
-  for table in [s:labels, s:texts, s:live]
-    if has_key(table, a:buf)
-      call remove(table, a:buf)
-    endif
-  endfor
+  if has_key(s:placed, a:buf)
+    call remove(s:placed, a:buf)
+  endif
+endfunction
+
+" What is placed in BUF (see props.vim), made empty the first time.
+function! s:placed_in(buf) abort
+  if !has_key(s:placed, a:buf)
+    let s:placed[a:buf] = {'live': {}, 'labels': {}, 'texts': {}, 'anchors': {}}
+  endif
+  return s:placed[a:buf]
 endfunction
 
 " The value of option NAME (b:whosaid_NAME, else g:whosaid_NAME) in BUF.
@@ -327,14 +334,11 @@ function! s:update(buf, dels, adds) abort
   for type in types is v:null ? [] : types
     let shown[get(s:entity_groups, type, '')] = 1
   endfor
-  let labels = get(s:labels, a:buf, {})
-  let texts = get(s:texts, a:buf, {})
-  let live = get(s:live, a:buf, {})
-  let [s:labels[a:buf], s:texts[a:buf], s:live[a:buf]] = [labels, texts, live]
+  let placed = s:placed_in(a:buf)
   " (The loops are in Vim9 script, autoload/whosaid/props.vim.)
-  call whosaid#props#Remove(a:buf, a:dels, s:types, labels, texts, live)
+  call whosaid#props#Remove(a:buf, a:dels, s:types, placed)
   let failed = whosaid#props#Add(a:buf, a:adds, shown, virtual ? v:true : v:false, marker,
-        \ s:after ? v:true : v:false, labels, texts, live)
+        \ s:after ? v:true : v:false, placed)
   silent! doautocmd <nomodeline> User WhoSaidDone
   return failed
 endfunction
@@ -346,9 +350,9 @@ function! whosaid#vim#props(buf) abort
     return []
   endif
   let props = prop_list(1, {'bufnr': a:buf, 'end_lnum': -1, 'types': s:types})
-  let texts = get(s:texts, a:buf, {})
+  let texts = get(get(s:placed, a:buf, {}), 'texts', {})
   for prop in props
-    if prop.id < 0 && !has_key(prop, 'text')
+    if get(prop, 'id', 0) < 0 && !has_key(prop, 'text')  " (Vim 9.0 gives no text)
       let prop.text = get(texts, prop.id, '')
     endif
   endfor

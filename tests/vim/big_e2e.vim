@@ -17,7 +17,7 @@ try
   call whosaid#host#request('analyze', bufnr('%'))
   let props = whosaid#vim#props(bufnr('%'))
   let s:r.quote_props = len(filter(copy(props), 'v:val.type ==# "WhoSaidQuote"'))
-  let s:r.label_props = len(filter(copy(props), 'v:val.id < 0'))
+  let s:r.label_props = len(filter(copy(props), 'has_key(v:val, "text")'))
   let s:r.props = len(props)
   let quotes = whosaid#quotes()
   let s:r.quote_lines = 0
