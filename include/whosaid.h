@@ -582,6 +582,8 @@ typedef struct {
    * those of the file, as FORMAT.md asks. */
   bool crlf; /* its lines end in "\r\n" where TEXT's end in "\n" */
   bool bom;  /* it starts with a UTF-8 byte order mark (3 bytes) that TEXT lacks */
+  bool cr;   /* its lines end in "\r" (an old Mac file) where TEXT's end in "\n";
+                crlf wins over it */
 } whosaid_export_options;
 
 /* whosaid_export with OPTIONS (NULL: the defaults); they change JSON only. */

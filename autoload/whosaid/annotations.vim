@@ -428,6 +428,7 @@ endfunction
 " How BUF's file differs from its lines joined by newlines, which the host
 " holds: for the export's offsets to be the file's, as FORMAT.md has them.
 function! s:file_form(buf) abort
-  return {'crlf': getbufvar(a:buf, '&fileformat') ==# 'dos' ? v:true : v:false,
+  let format = getbufvar(a:buf, '&fileformat')
+  return {'crlf': format ==# 'dos' ? v:true : v:false, 'cr': format ==# 'mac' ? v:true : v:false,
         \ 'bom': getbufvar(a:buf, '&bomb') ? v:true : v:false}
 endfunction

@@ -79,7 +79,7 @@ int whosaid_export_with(const whosaid_doc *doc, const char *text, size_t length,
                         const whosaid_annotations *set, const char *name,
                         whosaid_export_format format, const whosaid_export_options *options,
                         char **out, size_t *out_length) {
-  static const whosaid_export_options defaults = {false, false, false, false, false};
+  static const whosaid_export_options defaults = {false, false, false, false, false, false};
   ws_buffer buffer = WS_BUFFER_INIT;
   export_context context = {doc, text, length, set, name, &buffer};
   return run_export(context, format, options != NULL ? options : &defaults, out, out_length);

@@ -14,8 +14,8 @@
  * and a "not_quotes" list of the quoted spans that are not; unless plain,
  * each quote has "corrected" (and "note" when it has one) and, when the
  * document was analysed with a set of annotations, an "orphans" list gives
- * those that found no place in the text. With crlf or bom, the offsets
- * and texts are those of the file the text was read from.
+ * those that found no place in the text. With crlf, cr or bom, the
+ * offsets and texts are those of the file the text was read from.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -44,19 +44,20 @@ static void write_start_end(json_export *e, const whosaid_range *range) {
   json_writer_uint(&e->writer, file_offset(e, range->end_byte, range->end));
 }
 
-/* The bytes of RANGE, as in the file: in a "\r\n" file a span over lines
- * has them. */
+/* The bytes of RANGE, as in the file: in a "\r\n" file (or a "\r" one) a
+ * span over lines has them. */
 static void write_text(json_export *e, const whosaid_range *range) {
   size_t length;
   const char *bytes = export_span(e->context, range, &length);
-  if (!e->options->crlf || memchr(bytes, '\n', length) == NULL) {
+  bool crlf = e->options->crlf, cr = e->options->cr && !crlf;
+  if (!(crlf || cr) || memchr(bytes, '\n', length) == NULL) {
     json_writer_string(&e->writer, bytes, length);
     return;
   }
   ws_buffer in_file = WS_BUFFER_INIT;
   for (size_t i = 0; i < length; i++) {
-    if (bytes[i] == '\n') ws_buffer_append_byte(&in_file, '\r');
-    ws_buffer_append_byte(&in_file, bytes[i]);
+    if (bytes[i] == '\n' && (crlf || cr)) ws_buffer_append_byte(&in_file, '\r');
+    if (bytes[i] != '\n' || !cr) ws_buffer_append_byte(&in_file, bytes[i]);
   }
   if (in_file.failed) e->context->out->failed = true; /* the export reports ENOMEM */
   json_writer_string(&e->writer, in_file.data, in_file.length);

@@ -593,9 +593,9 @@ static char *document_name(const host_buffer *b, const char *path) {
   return ws_strndup(base, length);
 }
 
-/* The file the buffer was read from, as FILE describes it ({crlf, bom}, a
- * flag left out being false; nil: its bytes are the buffer's), into
- * OPTIONS: the JSON's offsets are then the file's. */
+/* The file the buffer was read from, as FILE describes it ({crlf, cr,
+ * bom}, a flag left out being false; nil: its bytes are the buffer's), into
+ * OPTIONS: the JSON's offsets and texts are then the file's. */
 static bool file_argument(host *h, const rpc_message *m, const msgpack_object *file,
                           whosaid_export_options *options) {
   bool ok = file->type == MSGPACK_OBJECT_NIL || file->type == MSGPACK_OBJECT_MAP;
@@ -603,13 +603,15 @@ static bool file_argument(host *h, const rpc_message *m, const msgpack_object *f
     const msgpack_object *key = &file->via.map.ptr[i].key, *value = &file->via.map.ptr[i].val;
     if (rpc_string_is(key, "crlf")) {
       options->crlf = flag_argument(value);
+    } else if (rpc_string_is(key, "cr")) {
+      options->cr = flag_argument(value);
     } else if (rpc_string_is(key, "bom")) {
       options->bom = flag_argument(value);
     } else {
       ok = false;
     }
   }
-  if (!ok) host_respond_error(h, m->id, "export: the file must be a dict of crlf and bom");
+  if (!ok) host_respond_error(h, m->id, "export: the file must be a dict of crlf, cr and bom");
   return ok;
 }
 

@@ -430,10 +430,10 @@ static void check_json_export(const whosaid_doc *doc, const char *text, size_t l
 
 void fuzz_check_exports(const whosaid_doc *doc, const char *text, size_t length,
                         const whosaid_annotations *set) {
-  /* {pretty, explain, plain, crlf, bom} */
-  static const whosaid_export_options json_options[] = {{false, false, false, false, false},
-                                                        {true, true, false, false, false},
-                                                        {false, true, true, true, true}};
+  /* {pretty, explain, plain, crlf, bom, cr} */
+  static const whosaid_export_options json_options[] = {{false, false, false, false, false, false},
+                                                        {true, true, false, false, false, true},
+                                                        {false, true, true, true, true, true}};
   for (size_t i = 0; i < sizeof(json_options) / sizeof(*json_options); i++) {
     check_json_export(doc, text, length, set, &json_options[i]);
   }

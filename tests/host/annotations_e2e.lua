@@ -137,6 +137,9 @@ function phases.reopen()
   vim.bo.fileformat, vim.bo.bomb = 'dos', true
   vim.cmd('write ' .. directory .. '/dos.txt')
   results.export_dos = run('WhoSaid export ' .. directory .. '/dos.json')
+  vim.bo.fileformat, vim.bo.bomb = 'mac', false -- lines that end in "\r"
+  vim.cmd('write ' .. directory .. '/mac.txt')
+  results.export_mac = run('WhoSaid export ' .. directory .. '/mac.json')
   vim.bo.fileformat, vim.bo.bomb = 'unix', false
   vim.fn.cursor(lnum, 1)
   vim.cmd('normal! dap')

@@ -244,6 +244,14 @@ class Annotations(unittest.TestCase):
         self.assertGreater(len(spans), 40)
         for span in spans:
             self.assertEqual(raw[span['start']:span['end']].decode(), span['text'])
+        # And from one whose lines end in "\r" ('fileformat' mac).
+        self.assertIn('mac.json', self.reopen['export_mac'])
+        exported = read_json(os.path.join(directory, 'mac.json'))
+        raw = read_bytes(os.path.join(directory, 'mac.txt'))
+        self.assertNotIn(b'\n', raw)
+        self.assertTrue(any('\r' in q['text'] for q in exported['quotes']))
+        for span in exported['entities'] + exported['quotes']:
+            self.assertEqual(raw[span['start']:span['end']].decode(), span['text'])
 
     # 3. a corrupt sidecar ****************************************************
 

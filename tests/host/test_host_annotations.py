@@ -486,10 +486,12 @@ class Export(AnnotationTestCase):
         host = self.start(lines)
         in_file = b'\xef\xbb\xbf' + '\r\n'.join(lines).encode()
         in_buffer = '\n'.join(lines).encode()
+        in_mac_file = '\r'.join(lines).encode()  # ('fileformat' mac)
         path = self.path('sheet.json')
         cases = ((None, in_buffer), ({}, in_buffer), ({'crlf': False}, in_buffer),
                  ({'crlf': True, 'bom': True}, in_file),
-                 ({'bom': True}, b'\xef\xbb\xbf' + in_buffer))
+                 ({'bom': True}, b'\xef\xbb\xbf' + in_buffer), ({'cr': True}, in_mac_file),
+                 ({'cr': True, 'crlf': True}, '\r\n'.join(lines).encode()))
         for file, data in cases:
             with self.subTest(file=file):
                 self.ok('export', 1, path, None, file, host=host)
@@ -498,12 +500,14 @@ class Export(AnnotationTestCase):
                 multi_line = [s for s in spans if '\n' in s[2]]
                 if data is in_file:
                     self.assertTrue(multi_line)  # a quote over lines, in "\r\n"s
+                if data is in_mac_file:
+                    self.assertTrue([s for s in spans if '\r' in s[2]])
                 for start, end, text in spans:
                     self.assertEqual(data[start:end].decode(), text)
-        error, _ = self.call('export', 1, path, None, {'crlf': True, 'cr': True}, host=host)
-        self.assertIn('the file must be a dict of crlf and bom', error[1])
+        error, _ = self.call('export', 1, path, None, {'crlf': True, 'lf': True}, host=host)
+        self.assertIn('the file must be a dict of crlf, cr and bom', error[1])
         error, _ = self.call('export', 1, path, None, 'dos', host=host)
-        self.assertIn('the file must be a dict of crlf and bom', error[1])
+        self.assertIn('the file must be a dict of crlf, cr and bom', error[1])
 
 
 if __name__ == '__main__':
