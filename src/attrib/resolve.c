@@ -235,19 +235,69 @@ static int32_t resolve_pronoun(const attrib_input *in, attrib_result *out, size_
 
 /* Nominals ******************************************************************/
 
+/* How a role fits the words a nominal qualifies its noun with. */
+typedef enum { ROLE_FITS, ROLE_SILENT, ROLE_CONFLICTS } role_fit;
+
+/* Whether token I is part of a place or a group's name (LOC, MISC): the
+ * "Texas" of "Texas Sen.", the "German" of "German Foreign Minister". */
+static bool names_place_or_group(const attrib_input *in, size_t i) {
+  int32_t e = attrib_entity_at(in, i);
+  return e >= 0 && (in->entities[e].type == WHOSAID_ENTITY_LOC ||
+                    in->entities[e].type == WHOSAID_ENTITY_MISC);
+}
+
+static bool role_has(const attrib_input *in, const attrib_cluster *cluster, size_t word) {
+  for (uint32_t t = cluster->role_first; t < cluster->role_end; t++) {
+    if (attrib_same_token(in, t, word)) return true;
+  }
+  return false;
+}
+
+/* How CLUSTER's role fits the capitalized words between "the" and the noun
+ * of nominal M ("the Florida senator"): it has them all ("Florida Sen."),
+ * says nothing of them ("Sen."), or names another place or group ("Texas
+ * Sen."). */
+static role_fit qualifiers_fit(const attrib_input *in, const attrib_cluster *cluster,
+                               attrib_mention m) {
+  bool all = true;
+  for (uint32_t q = m.first_token + 1; q + 1 < m.end_token; q++) {
+    if (attrib_is_capitalized(in, q) && !role_has(in, cluster, q)) all = false;
+  }
+  if (all) return ROLE_FITS;
+  for (uint32_t t = cluster->role_first; t < cluster->role_end; t++) {
+    if (!names_place_or_group(in, t)) continue;
+    bool qualifier = false;
+    for (uint32_t q = m.first_token + 1; q + 1 < m.end_token && !qualifier; q++) {
+      qualifier = attrib_same_token(in, q, t);
+    }
+    if (!qualifier) return ROLE_CONFLICTS;
+  }
+  return ROLE_SILENT;
+}
+
+/* "the spokesman": the latest person whose role has that noun. With words
+ * before the noun ("the Florida senator"), one whose role has them too
+ * comes first, then one whose role does not say, never one whose role
+ * names another place or group ("Texas Sen. Ted Cruz"). */
 static int32_t resolve_nominal(const attrib_input *in, const attrib_result *out,
                                attrib_mention m) {
   if (!attrib_token_is(in, m.first_token, "the")) return -1; /* "a spokesman": someone new */
   uint32_t head = m.end_token - 1;
   if (!attrib_is_role_noun(in, head)) return -1;
+  int32_t silent = -1;
   for (size_t c = out->clusters.len; c-- > 0;) {
     const attrib_cluster *cluster = &out->clusters.items[c];
     if (cluster->role_first >= m.first_token) continue; /* the role comes after: no */
-    for (uint32_t t = cluster->role_first; t < cluster->role_end; t++) {
-      if (attrib_same_role(in, t, head)) return (int32_t)c;
+    bool same = false;
+    for (uint32_t t = cluster->role_first; t < cluster->role_end && !same; t++) {
+      same = attrib_same_role(in, t, head);
     }
+    if (!same) continue;
+    role_fit fit = qualifiers_fit(in, cluster, m);
+    if (fit == ROLE_FITS) return (int32_t)c;
+    if (fit == ROLE_SILENT && silent < 0) silent = (int32_t)c;
   }
-  return -1;
+  return silent;
 }
 
 /* All ***********************************************************************/

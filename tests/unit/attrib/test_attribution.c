@@ -400,6 +400,23 @@ TEST(nominal_goes_to_the_role_given_by_apposition) {
                      WHOSAID_ATTRIBUTION_TRAILING_CUE);
 }
 
+TEST(nominal_with_a_place_goes_to_the_role_with_it) {
+  static const char text[] =
+      "Florida Sen. Marco Rubio and Texas Sen. Ted Cruz spoke on Monday.\n\n"
+      "\"We will win Florida,\" the Florida senator said.\n\n"
+      "\"We will win,\" the senator said.\n\n"
+      "\"We will win Ohio,\" the Ohio senator said.\n";
+#define PLACES NAMES("LOC:Florida", "PER:Marco Rubio", "LOC:Texas", "PER:Ted Cruz", "LOC:Florida")
+  ASSERT_ATTRIBUTION(text, PLACES, "We will win Florida", "the Florida senator", "Marco Rubio",
+                     WHOSAID_ATTRIBUTION_TRAILING_CUE);
+  ASSERT_ATTRIBUTION(text, PLACES, "We will win,", "the senator", "Ted Cruz", /* the latest */
+                     WHOSAID_ATTRIBUTION_TRAILING_CUE);
+  /* Neither role says Ohio, and both name another state: no one. */
+  ASSERT_ATTRIBUTION(text, PLACES, "We will win Ohio", "the Ohio senator", "",
+                     WHOSAID_ATTRIBUTION_TRAILING_CUE);
+#undef PLACES
+}
+
 TEST(a_role_of_a_name_is_not_that_name) {
   /* Obama's strategist speaks, not Obama; "Kim's mental state" is no one,
    * and the speaker is found elsewhere. */
@@ -498,6 +515,7 @@ int main(void) {
   RUN(pronoun_gender_comes_from_honorifics);
   RUN(pronoun_with_two_candidates_is_unknown);
   RUN(he_is_no_organisation_the_text_calls_it);
+  RUN(nominal_with_a_place_goes_to_the_role_with_it);
   RUN(a_role_of_a_name_is_not_that_name);
   RUN(a_name_inside_a_nominal_is_not_the_speaker);
   RUN(nominal_goes_to_the_title_before_a_name);
