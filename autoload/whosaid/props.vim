@@ -45,9 +45,15 @@ export def Add(buf: number, adds: list<any>, shown: dict<any>, virtual: bool, ma
         if virtual
           var label = len(m) == 4 ? m[3] : empty(marker) ? m[3] : marker .. ' ' .. m[3]
           var type = len(m) == 4 ? 'WhoSaidAnnotation' : m[4]
-          var id = AddLabel(buf, m[1] + 1, type, label, after)
           last_anchor += 1
           prop_add(m[1] + 1, 1, {type: ANCHOR, id: last_anchor, bufnr: buf, length: 0})
+          var id: number
+          try
+            id = AddLabel(buf, m[1] + 1, type, label, after)
+          catch
+            prop_remove({id: last_anchor, types: [ANCHOR], both: true, bufnr: buf}, m[1] + 1)
+            throw v:exception
+          endtry
           placed.labels[string(m[0])] = [id, type, last_anchor]
           placed.texts[string(id)] = label
           placed.anchors[string(last_anchor)] = m[0]
@@ -168,7 +174,10 @@ def PlaceLabelsAgain(buf: number, lnum: number, placed: dict<any>, after: bool)
     var key = string(get(placed.anchors, string(anchor.id), ''))
     if has_key(placed.labels, key)
       var [old_id, type, anchor_id] = placed.labels[key]
-      var label = remove(placed.texts, string(old_id))
+      var label = get(placed.texts, string(old_id), '')
+      if has_key(placed.texts, string(old_id))
+        remove(placed.texts, string(old_id))
+      endif
       var id = AddLabel(buf, lnum, type, label, after)
       placed.labels[key] = [id, type, anchor_id]
       placed.texts[string(id)] = label
