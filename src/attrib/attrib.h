@@ -65,6 +65,7 @@ typedef struct {
   uint32_t role_first, role_end; /* "spokesman", "German Foreign Minister"; empty: none */
   uint8_t gender;                /* ATTRIB_GENDER_*: from honorifics and resolved pronouns */
   uint32_t last_mention;         /* token of its latest mention seen so far (resolve.c) */
+  int8_t state;                  /* the US state of its party tag ("R-Fla."), or -1 */
 } attrib_cluster;
 
 /* The attribution of one quote. */
@@ -140,6 +141,12 @@ int attrib_role_gender(const attrib_input *in, size_t i);
 bool attrib_is_adverb(const attrib_input *in, size_t i);
 /* Monday, yesterday, last week ...: time words after a cue ("said Tuesday"). */
 bool attrib_is_time_word(const attrib_input *in, size_t i);
+/* The US state whose name starts at token I, before token END ("Florida";
+ * "New Jersey", two tokens, when *PAST is given it is set past them), or -1. */
+int attrib_state_at(const attrib_input *in, size_t i, size_t end, size_t *past);
+/* The US state of a party tag at token I ("R-Fla.", "I-Vt.", "D-Calif.",
+ * "R-Iowa"), or -1. */
+int attrib_party_state(const attrib_input *in, size_t i);
 
 /* Cues: the length of the speech cue at token I (0: none), and its kind. */
 enum { ATTRIB_CUE_VERB, ATTRIB_CUE_ACCORDING_TO, ATTRIB_CUE_PHRASE };

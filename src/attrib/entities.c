@@ -272,7 +272,7 @@ int32_t attrib_cluster_name(const attrib_input *in, attrib_result *out, uint32_t
     }
     return c;
   }
-  attrib_cluster cluster = {type, first, end, 0, 0, (uint8_t)gender, 0};
+  attrib_cluster cluster = {type, first, end, 0, 0, (uint8_t)gender, 0, -1};
   if (VEC_PUSH(&out->clusters, cluster) != 0) return -2;
   c = (int32_t)(out->clusters.len - 1);
   return index_cluster(in, out, c) == 0 ? c : -2;
@@ -325,8 +325,18 @@ static void role_after(const attrib_input *in, uint32_t end_token, uint32_t *fir
   if (j > k && attrib_is_role_noun(in, j - 1)) *first = k, *end = j;
 }
 
+/* The state of a party tag after a name: "Bernie Sanders (I-Vt.)", "Joni
+ * Ernst, R-Iowa,"; -1. */
+static int party_state_after(const attrib_input *in, uint32_t end_token) {
+  if (end_token + 1 >= in->token_count) return -1;
+  if (!attrib_token_is(in, end_token, "(") && !attrib_token_is(in, end_token, ",")) return -1;
+  return attrib_party_state(in, end_token + 1);
+}
+
 static void learn_about(const attrib_input *in, attrib_cluster *cluster, const attrib_entity *e) {
-  if (cluster->type != WHOSAID_ENTITY_PER || cluster->role_end > cluster->role_first) return;
+  if (cluster->type != WHOSAID_ENTITY_PER) return;
+  if (cluster->state < 0) cluster->state = (int8_t)party_state_after(in, e->end_token);
+  if (cluster->role_end > cluster->role_first) return;
   role_before(in, e->first_token, &cluster->role_first, &cluster->role_end);
   if (cluster->role_end == cluster->role_first) {
     role_after(in, e->end_token, &cluster->role_first, &cluster->role_end);

@@ -253,12 +253,27 @@ static bool role_has(const attrib_input *in, const attrib_cluster *cluster, size
   return false;
 }
 
-/* How CLUSTER's role fits the capitalized words between "the" and the noun
- * of nominal M ("the Florida senator"): it has them all ("Florida Sen."),
- * says nothing of them ("Sen."), or names another place or group ("Texas
- * Sen."). */
+/* The US state nominal M names before its noun ("the New Jersey
+ * governor"), or -1. */
+static int nominal_state(const attrib_input *in, attrib_mention m) {
+  for (uint32_t q = m.first_token + 1; q + 1 < m.end_token; q++) {
+    int state = attrib_state_at(in, q, m.end_token - 1, NULL);
+    if (state >= 0) return state;
+  }
+  return -1;
+}
+
+/* How CLUSTER fits the capitalized words between "the" and the noun of
+ * nominal M ("the Florida senator"): its party tag has that state ("Sen.
+ * Marco Rubio (R-Fla.)") or its role has those words ("Florida Sen."), it
+ * says nothing of them ("Sen."), or it names another state, place or group
+ * ("Sen. Joni Ernst, R-Iowa", "Texas Sen. Ted Cruz"). */
 static role_fit qualifiers_fit(const attrib_input *in, const attrib_cluster *cluster,
                                attrib_mention m) {
+  int state = nominal_state(in, m);
+  if (state >= 0 && cluster->state >= 0) {
+    return cluster->state == state ? ROLE_FITS : ROLE_CONFLICTS;
+  }
   bool all = true;
   for (uint32_t q = m.first_token + 1; q + 1 < m.end_token; q++) {
     if (attrib_is_capitalized(in, q) && !role_has(in, cluster, q)) all = false;

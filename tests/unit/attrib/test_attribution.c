@@ -417,6 +417,20 @@ TEST(nominal_with_a_place_goes_to_the_role_with_it) {
 #undef PLACES
 }
 
+TEST(nominal_with_a_state_goes_to_the_party_tag_with_it) {
+  static const char text[] =
+      "Sen. Marco Rubio (R-Fla.) met Sen. Ted Cruz, R-Texas, and Sen. Joni Ernst (R-Iowa).\n\n"
+      "\"We will win Florida,\" the Florida senator said.\n\n"
+      "\"We will win New Jersey,\" the New Jersey senator said.\n";
+#define TAGGED NAMES("PER:Marco Rubio", "PER:Ted Cruz", "PER:Joni Ernst", "LOC:Florida")
+  ASSERT_ATTRIBUTION(text, TAGGED, "We will win Florida", "the Florida senator", "Marco Rubio",
+                     WHOSAID_ATTRIBUTION_TRAILING_CUE);
+  /* Every senator's tag names another state: no one. */
+  ASSERT_ATTRIBUTION(text, TAGGED, "We will win New", "the New Jersey senator", "",
+                     WHOSAID_ATTRIBUTION_TRAILING_CUE);
+#undef TAGGED
+}
+
 TEST(a_role_of_a_name_is_not_that_name) {
   /* Obama's strategist speaks, not Obama; "Kim's mental state" is no one,
    * and the speaker is found elsewhere. */
@@ -516,6 +530,7 @@ int main(void) {
   RUN(pronoun_with_two_candidates_is_unknown);
   RUN(he_is_no_organisation_the_text_calls_it);
   RUN(nominal_with_a_place_goes_to_the_role_with_it);
+  RUN(nominal_with_a_state_goes_to_the_party_tag_with_it);
   RUN(a_role_of_a_name_is_not_that_name);
   RUN(a_name_inside_a_nominal_is_not_the_speaker);
   RUN(nominal_goes_to_the_title_before_a_name);
