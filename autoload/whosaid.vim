@@ -585,36 +585,16 @@ function! whosaid#quotes(...) abort
   return result
 endfunction
 
-" The name of each entity (by cluster) of ENTITIES and SPEAKERS, the
-" host's answers: a speaker's canonical name, else its longest mention.
-" Cluster -1 is none (an entity never clustered, a speaker only a
-" correction names): such an entity is called by its own words.
-function! s:entity_names(entities, speakers) abort
-  let names = {}
-  for entity in a:entities
-    if entity.cluster >= 0 && strlen(entity.text) > strlen(get(names, entity.cluster, ''))
-      let names[entity.cluster] = entity.text
-    endif
-  endfor
-  for speaker in a:speakers
-    if speaker.cluster >= 0
-      let names[speaker.cluster] = speaker.name
-    endif
-  endfor
-  return names
-endfunction
-
 " The entities of a buffer: {lnum, col, end_lnum, end_col, text, type, name}.
 function! whosaid#entities(...) abort
   let buf = s:api_buffer(a:000)
   let entities = whosaid#host#request('entities', buf)
-  let names = s:entity_names(entities, whosaid#host#request('speakers', buf))
   let result = []
   for entity in entities
     let [row, col, end_row, end_col] = entity.range
     call add(result, {'lnum': row + 1, 'col': col + 1, 'end_lnum': end_row + 1,
           \ 'end_col': end_col + 1, 'text': entity.text, 'type': entity.type,
-          \ 'name': get(names, entity.cluster, entity.text)})
+          \ 'name': entity.name})
   endfor
   return result
 endfunction

@@ -10,7 +10,7 @@
  *   analyze(buf)                  analyse now; answers once highlights are applied
  *   quotes(buf)                   [{range, speaker, mention, rule, index, corrected,
  *                                   verdict, note}]
- *   entities(buf)                 [{range, type, text, cluster}]
+ *   entities(buf)                 [{range, type, text, cluster, name}]
  *   speakers(buf)                 [{name, type, role, cluster, first, quotes}]
  *   names(buf)                    [{name, type, speaker}]: the names a quote may be given
  *   speaker_of(buf, row, col)     the quote there: {quote, speaker, mention, kind, named, first}
@@ -349,61 +349,6 @@ static void quotes(host *h, const rpc_message *m) {
   host_send(h);
 }
 
-static void entities(host *h, const rpc_message *m) {
-  host_buffer *b = host_attached_buffer(h, m, 1, 1);
-  if (b == NULL || !host_fresh_analysis(h, m, b)) return;
-  msgpack_packer *pk = &h->writer.packer;
-  size_t count = whosaid_doc_entity_count(b->doc);
-  host_respond_begin(h, m->id);
-  msgpack_pack_array(pk, count);
-  for (size_t i = 0; i < count; i++) {
-    whosaid_entity e;
-    whosaid_doc_entity(b->doc, i, &e);
-    msgpack_pack_map(pk, 4);
-    host_pack_key(pk, "range");
-    host_pack_range(pk, &e.range);
-    host_pack_key(pk, "type");
-    rpc_pack_cstring(pk, whosaid_entity_type_name(e.type));
-    host_pack_key(pk, "text");
-    rpc_pack_string(pk, b->text + e.range.start_byte, e.range.end_byte - e.range.start_byte);
-    host_pack_key(pk, "cluster");
-    msgpack_pack_int32(pk, e.cluster);
-  }
-  host_send(h);
-}
-
-static void speakers(host *h, const rpc_message *m) {
-  host_buffer *b = host_attached_buffer(h, m, 1, 1);
-  if (b == NULL || !host_fresh_analysis(h, m, b)) return;
-  msgpack_packer *pk = &h->writer.packer;
-  size_t count = whosaid_doc_speaker_count(b->doc);
-  host_respond_begin(h, m->id);
-  msgpack_pack_array(pk, count);
-  for (size_t s = 0; s < count; s++) {
-    whosaid_speaker speaker;
-    whosaid_doc_speaker(b->doc, s, &speaker);
-    msgpack_pack_map(pk, 6);
-    host_pack_key(pk, "name");
-    rpc_pack_cstring(pk, speaker.name);
-    host_pack_key(pk, "type");
-    rpc_pack_cstring(pk, whosaid_entity_type_name(speaker.type));
-    host_pack_key(pk, "role");
-    host_pack_string_or_nil(pk, speaker.role);
-    host_pack_key(pk, "cluster");
-    msgpack_pack_int32(pk, speaker.cluster);
-    host_pack_key(pk, "first"); /* none for a speaker only an annotation names */
-    host_pack_range_or_nil(pk, speaker.unnamed ? NULL : &speaker.first_mention);
-    host_pack_key(pk, "quotes");
-    msgpack_pack_array(pk, speaker.quote_count);
-    size_t next = 0, index = 0;
-    whosaid_quote q;
-    for (; host_next_direct_quote(b->doc, &next, &q); index++) {
-      if (q.speaker == (int32_t)s) msgpack_pack_uint64(pk, index);
-    }
-  }
-  host_send(h);
-}
-
 /* A name names(buf) gives: its bytes, its type, whether it is a speaker's,
  * and its place in the list. */
 typedef struct {
@@ -455,23 +400,16 @@ static size_t cluster_count(const whosaid_doc *doc) {
   return (size_t)(most + 1);
 }
 
-/* Into LIST (room for every speaker and entity): each speaker's name, then
- * each person's and organisation's the text names, in the order of its
- * first mention: its speaker's name, else its longest mention. LONGEST and
- * SPOKEN have a slot per cluster. The count. */
-static size_t gather_names(const host_buffer *b, int32_t *longest, int32_t *spoken,
-                           listed_name *list) {
-  size_t count = 0, speakers = whosaid_doc_speaker_count(b->doc);
-  size_t entities = whosaid_doc_entity_count(b->doc);
+/* For each cluster of B's analysis, in SPOKEN its speaker (-1: none) and
+ * in LONGEST its longest mention (-1: none); a slot each. A cluster's name
+ * is its speaker's name, else its longest mention's words. */
+static void find_cluster_names(const host_buffer *b, int32_t *longest, int32_t *spoken) {
   whosaid_speaker s;
   whosaid_entity e, other;
-  for (size_t i = 0; i < speakers; i++) {
-    if (whosaid_doc_speaker(b->doc, i, &s) != 0) continue;
-    if (s.cluster >= 0) spoken[s.cluster] = (int32_t)i;
-    list[count] = (listed_name){s.name, strlen(s.name), s.type, true, count};
-    count++;
+  for (size_t i = 0, n = whosaid_doc_speaker_count(b->doc); i < n; i++) {
+    if (whosaid_doc_speaker(b->doc, i, &s) == 0 && s.cluster >= 0) spoken[s.cluster] = (int32_t)i;
   }
-  for (size_t i = 0; i < entities; i++) {
+  for (size_t i = 0, n = whosaid_doc_entity_count(b->doc); i < n; i++) {
     if (whosaid_doc_entity(b->doc, i, &e) != 0 || e.cluster < 0) continue;
     if (longest[e.cluster] < 0 ||
         (whosaid_doc_entity(b->doc, (size_t)longest[e.cluster], &other) == 0 &&
@@ -479,24 +417,131 @@ static size_t gather_names(const host_buffer *b, int32_t *longest, int32_t *spok
       longest[e.cluster] = (int32_t)i;
     }
   }
-  for (size_t i = 0; i < entities; i++) {
+}
+
+/* The name of entity E (see find_cluster_names): *TEXT and *LENGTH. */
+static void entity_name(const host_buffer *b, const whosaid_entity *e, const int32_t *longest,
+                        const int32_t *spoken, const char **text, size_t *length) {
+  whosaid_speaker s;
+  whosaid_entity named = *e; /* no cluster: its own words */
+  if (e->cluster >= 0 && spoken[e->cluster] >= 0 &&
+      whosaid_doc_speaker(b->doc, (size_t)spoken[e->cluster], &s) == 0) {
+    *text = s.name, *length = strlen(s.name);
+    return;
+  }
+  if (e->cluster >= 0 && longest[e->cluster] >= 0) {
+    whosaid_doc_entity(b->doc, (size_t)longest[e->cluster], &named);
+  }
+  *text = b->text + named.range.start_byte;
+  *length = named.range.end_byte - named.range.start_byte;
+}
+
+/* Into LIST (room for every speaker and entity): each speaker's name, then
+ * the name of each person and organisation the text names that is no
+ * speaker, in the order of its first mention. The count. */
+static size_t gather_names(const host_buffer *b, const int32_t *longest, const int32_t *spoken,
+                           bool *listed, listed_name *list) {
+  size_t count = 0;
+  whosaid_speaker s;
+  whosaid_entity e;
+  for (size_t i = 0, n = whosaid_doc_speaker_count(b->doc); i < n; i++) {
+    if (whosaid_doc_speaker(b->doc, i, &s) != 0) continue;
+    list[count] = (listed_name){s.name, strlen(s.name), s.type, true, count};
+    count++;
+  }
+  for (size_t i = 0, n = whosaid_doc_entity_count(b->doc); i < n; i++) {
     if (whosaid_doc_entity(b->doc, i, &e) != 0 ||
-        (e.type != WHOSAID_ENTITY_PER && e.type != WHOSAID_ENTITY_ORG)) {
+        (e.type != WHOSAID_ENTITY_PER && e.type != WHOSAID_ENTITY_ORG) ||
+        (e.cluster >= 0 && (listed[e.cluster] || spoken[e.cluster] >= 0))) {
       continue;
     }
-    if (e.cluster >= 0 && longest[e.cluster] == -2) continue; /* listed */
-    if (e.cluster >= 0 && spoken[e.cluster] >= 0) continue;    /* a speaker's: listed */
-    const whosaid_entity *named = &e; /* no cluster: its own words */
-    if (e.cluster >= 0 && whosaid_doc_entity(b->doc, (size_t)longest[e.cluster], &other) == 0) {
-      named = &other;
-    }
-    list[count] = (listed_name){b->text + named->range.start_byte,
-                                named->range.end_byte - named->range.start_byte, e.type, false,
-                                count};
+    list[count] = (listed_name){NULL, 0, e.type, false, count};
+    entity_name(b, &e, longest, spoken, &list[count].text, &list[count].length);
     count++;
-    if (e.cluster >= 0) longest[e.cluster] = -2;
+    if (e.cluster >= 0) listed[e.cluster] = true;
   }
   return count;
+}
+
+/* LONGEST and SPOKEN for B (find_cluster_names), allocated; false when out
+ * of memory. */
+static bool cluster_names(const host_buffer *b, int32_t **longest, int32_t **spoken) {
+  size_t clusters = cluster_count(b->doc);
+  *longest = ws_malloc((clusters + 1) * sizeof(**longest));
+  *spoken = ws_malloc((clusters + 1) * sizeof(**spoken));
+  if (*longest == NULL || *spoken == NULL) return false;
+  for (size_t c = 0; c < clusters; c++) (*longest)[c] = (*spoken)[c] = -1;
+  find_cluster_names(b, *longest, *spoken);
+  return true;
+}
+
+static void entities(host *h, const rpc_message *m) {
+  host_buffer *b = host_attached_buffer(h, m, 1, 1);
+  if (b == NULL || !host_fresh_analysis(h, m, b)) return;
+  int32_t *longest = NULL, *spoken = NULL;
+  if (!cluster_names(b, &longest, &spoken)) {
+    host_respond_error(h, m->id, "entities: out of memory");
+    ws_free(longest);
+    ws_free(spoken);
+    return;
+  }
+  msgpack_packer *pk = &h->writer.packer;
+  size_t count = whosaid_doc_entity_count(b->doc);
+  host_respond_begin(h, m->id);
+  msgpack_pack_array(pk, count);
+  for (size_t i = 0; i < count; i++) {
+    whosaid_entity e;
+    whosaid_doc_entity(b->doc, i, &e);
+    const char *name;
+    size_t name_length;
+    entity_name(b, &e, longest, spoken, &name, &name_length);
+    msgpack_pack_map(pk, 5);
+    host_pack_key(pk, "name"); /* its entity's: see find_cluster_names */
+    rpc_pack_string(pk, name, name_length);
+    host_pack_key(pk, "range");
+    host_pack_range(pk, &e.range);
+    host_pack_key(pk, "type");
+    rpc_pack_cstring(pk, whosaid_entity_type_name(e.type));
+    host_pack_key(pk, "text");
+    rpc_pack_string(pk, b->text + e.range.start_byte, e.range.end_byte - e.range.start_byte);
+    host_pack_key(pk, "cluster");
+    msgpack_pack_int32(pk, e.cluster);
+  }
+  host_send(h);
+  ws_free(longest);
+  ws_free(spoken);
+}
+
+static void speakers(host *h, const rpc_message *m) {
+  host_buffer *b = host_attached_buffer(h, m, 1, 1);
+  if (b == NULL || !host_fresh_analysis(h, m, b)) return;
+  msgpack_packer *pk = &h->writer.packer;
+  size_t count = whosaid_doc_speaker_count(b->doc);
+  host_respond_begin(h, m->id);
+  msgpack_pack_array(pk, count);
+  for (size_t s = 0; s < count; s++) {
+    whosaid_speaker speaker;
+    whosaid_doc_speaker(b->doc, s, &speaker);
+    msgpack_pack_map(pk, 6);
+    host_pack_key(pk, "name");
+    rpc_pack_cstring(pk, speaker.name);
+    host_pack_key(pk, "type");
+    rpc_pack_cstring(pk, whosaid_entity_type_name(speaker.type));
+    host_pack_key(pk, "role");
+    host_pack_string_or_nil(pk, speaker.role);
+    host_pack_key(pk, "cluster");
+    msgpack_pack_int32(pk, speaker.cluster);
+    host_pack_key(pk, "first"); /* none for a speaker only an annotation names */
+    host_pack_range_or_nil(pk, speaker.unnamed ? NULL : &speaker.first_mention);
+    host_pack_key(pk, "quotes");
+    msgpack_pack_array(pk, speaker.quote_count);
+    size_t next = 0, index = 0;
+    whosaid_quote q;
+    for (; host_next_direct_quote(b->doc, &next, &q); index++) {
+      if (q.speaker == (int32_t)s) msgpack_pack_uint64(pk, index);
+    }
+  }
+  host_send(h);
 }
 
 /* The names a person may give a quote (:WhoSaid assign, and its
@@ -506,16 +551,14 @@ static size_t gather_names(const host_buffer *b, int32_t *longest, int32_t *spok
 static void names(host *h, const rpc_message *m) {
   host_buffer *b = host_attached_buffer(h, m, 1, 1);
   if (b == NULL || !host_fresh_analysis(h, m, b)) return;
-  size_t clusters = cluster_count(b->doc);
+  int32_t *longest = NULL, *spoken = NULL;
   size_t room = whosaid_doc_speaker_count(b->doc) + whosaid_doc_entity_count(b->doc);
-  int32_t *longest = ws_malloc((clusters + 1) * sizeof(*longest));
-  int32_t *spoken = ws_malloc((clusters + 1) * sizeof(*spoken));
   listed_name *list = ws_malloc((room + 1) * sizeof(*list));
-  if (longest == NULL || spoken == NULL || list == NULL) {
+  bool *listed = ws_calloc(cluster_count(b->doc) + 1, sizeof(*listed));
+  if (!cluster_names(b, &longest, &spoken) || list == NULL || listed == NULL) {
     host_respond_error(h, m->id, "names: out of memory");
   } else {
-    for (size_t c = 0; c < clusters; c++) longest[c] = spoken[c] = -1;
-    size_t count = drop_repeated_names(list, gather_names(b, longest, spoken, list));
+    size_t count = drop_repeated_names(list, gather_names(b, longest, spoken, listed, list));
     msgpack_packer *pk = &h->writer.packer;
     host_respond_begin(h, m->id);
     msgpack_pack_array(pk, count);
@@ -532,6 +575,7 @@ static void names(host *h, const rpc_message *m) {
   }
   ws_free(longest);
   ws_free(spoken);
+  ws_free(listed);
   ws_free(list);
 }
 

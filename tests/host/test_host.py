@@ -251,6 +251,10 @@ class Buffers(HostTestCase):
                 expected.append(name)
         self.assertEqual(listed, expected)
         self.assertIn('expected 1 to 1 arguments', self.host.call('names', 1, 2)[0][1])
+        # entities(buf) names each mention the same way: "Maas" is Heiko Maas.
+        self.assertEqual([e['name'] for e in entities], [longest[e['cluster']] for e in entities])
+        self.assertIn(('Maas', 'Heiko Maas'), [(e['text'], e['name']) for e in entities])
+        self.assertIn(('Pompeo', 'Mike Pompeo'), [(e['text'], e['name']) for e in entities])
 
     def test_summary_counts_the_last_analysis_without_analysing(self):
         self.host.kill()
