@@ -124,9 +124,7 @@ enum { KEY_LAST = 1, KEY_FIRST, KEY_INITIALS };
 
 static uint64_t hash_bytes(uint64_t h, const char *bytes, size_t length) {
   for (size_t i = 0; i < length; i++) {
-    unsigned char c = (unsigned char)bytes[i];
-    if (c >= 'A' && c <= 'Z') c = (unsigned char)(c + 32);
-    h = (h ^ c) * 0x100000001b3ull;
+    h = (h ^ text_ascii_lower((unsigned char)bytes[i])) * 0x100000001b3ull;
   }
   return h;
 }

@@ -44,19 +44,8 @@ static const state states[] = {
 
 #define STATE_COUNT (sizeof(states) / sizeof(states[0]))
 
-/* Whether the LENGTH bytes at TEXT are those of WORD, ignoring ASCII case. */
-static bool same_bytes(const char *text, const char *word, size_t length) {
-  for (size_t k = 0; k < length; k++) {
-    unsigned char c = (unsigned char)text[k], d = (unsigned char)word[k];
-    if (c >= 'A' && c <= 'Z') c = (unsigned char)(c + ('a' - 'A'));
-    if (d >= 'A' && d <= 'Z') d = (unsigned char)(d + ('a' - 'A'));
-    if (c != d) return false;
-  }
-  return true;
-}
-
 static bool spells(const char *text, size_t length, const char *word) {
-  return strlen(word) == length && same_bytes(text, word, length);
+  return strlen(word) == length && text_same_caseless(text, word, length);
 }
 
 /* Whether tokens I.. (before END) spell NAME, a token for each of its
@@ -67,7 +56,7 @@ static bool spelled_at(const attrib_input *in, size_t i, size_t end, const char 
     size_t length = strcspn(word, " ");
     if (i >= end) return false;
     const text_token *token = &in->tokens[i];
-    if (token->end - token->start != length || !same_bytes(in->text + token->start, word, length)) {
+    if (token->end - token->start != length || !text_same_caseless(in->text + token->start, word, length)) {
       return false;
     }
     if (word[length] == '\0') break;

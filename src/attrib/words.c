@@ -14,9 +14,9 @@ bool attrib_token_is(const attrib_input *in, size_t i, const char *word) {
   const text_token *token = &in->tokens[i];
   size_t length = token->end - token->start;
   for (size_t k = 0; k < length; k++) { /* WORD's NUL ends the match: no strlen */
-    unsigned char c = (unsigned char)in->text[token->start + k];
-    if (c >= 'A' && c <= 'Z') c = (unsigned char)(c + ('a' - 'A'));
-    if (c != (unsigned char)word[k]) return false;
+    if (text_ascii_lower((unsigned char)in->text[token->start + k]) != (unsigned char)word[k]) {
+      return false;
+    }
   }
   return word[length] == '\0';
 }
@@ -24,20 +24,12 @@ bool attrib_token_is(const attrib_input *in, size_t i, const char *word) {
 bool attrib_same_token(const attrib_input *in, size_t a, size_t b) {
   const text_token *x = &in->tokens[a], *y = &in->tokens[b];
   size_t length = x->end - x->start;
-  if (length != (size_t)(y->end - y->start)) return false;
-  for (size_t k = 0; k < length; k++) {
-    unsigned char c = (unsigned char)in->text[x->start + k];
-    unsigned char d = (unsigned char)in->text[y->start + k];
-    if (c >= 'A' && c <= 'Z') c = (unsigned char)(c + ('a' - 'A'));
-    if (d >= 'A' && d <= 'Z') d = (unsigned char)(d + ('a' - 'A'));
-    if (c != d) return false;
-  }
-  return true;
+  return length == (size_t)(y->end - y->start) &&
+         text_same_caseless(in->text + x->start, in->text + y->start, length);
 }
 
 bool attrib_token_in(const attrib_input *in, size_t i, const char *const *words) {
-  unsigned char first = (unsigned char)in->text[in->tokens[i].start];
-  if (first >= 'A' && first <= 'Z') first = (unsigned char)(first + ('a' - 'A'));
+  unsigned char first = text_ascii_lower((unsigned char)in->text[in->tokens[i].start]);
   for (; *words != NULL; words++) { /* the first letter rules out most words cheaply */
     if ((unsigned char)(*words)[0] == first && attrib_token_is(in, i, *words)) return true;
   }
@@ -46,8 +38,7 @@ bool attrib_token_in(const attrib_input *in, size_t i, const char *const *words)
 
 /* The index of token I's text in WORDS (NULL-terminated), or -1. */
 static int index_in(const attrib_input *in, size_t i, const char *const *words) {
-  unsigned char first = (unsigned char)in->text[in->tokens[i].start];
-  if (first >= 'A' && first <= 'Z') first = (unsigned char)(first + ('a' - 'A'));
+  unsigned char first = text_ascii_lower((unsigned char)in->text[in->tokens[i].start]);
   for (int k = 0; words[k] != NULL; k++) {
     if ((unsigned char)words[k][0] == first && attrib_token_is(in, i, words[k])) return k;
   }

@@ -39,13 +39,7 @@ typedef struct {
 static bool token_is(const context *c, size_t index, const char *s) {
   const text_token *token = &c->tokens[index];
   size_t length = token->end - token->start;
-  if (length != strlen(s)) return false;
-  for (size_t i = 0; i < length; i++) {
-    unsigned char ch = (unsigned char)c->text[token->start + i];
-    if (ch >= 'A' && ch <= 'Z') ch = (unsigned char)(ch + ('a' - 'A'));
-    if (ch != (unsigned char)s[i]) return false;
-  }
-  return true;
+  return length == strlen(s) && text_same_caseless(c->text + token->start, s, length);
 }
 
 static bool token_in(const context *c, size_t index, const char *const *words) {

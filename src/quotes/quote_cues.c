@@ -23,18 +23,14 @@ struct quote_cues {
 static uint32_t hash_lower(const char *s, size_t length) {
   uint32_t h = 2166136261u; /* FNV-1a */
   for (size_t i = 0; i < length; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if (c >= 'A' && c <= 'Z') c = (unsigned char)(c + ('a' - 'A'));
-    h = (h ^ c) * 16777619u;
+    h = (h ^ text_ascii_lower((unsigned char)s[i])) * 16777619u;
   }
   return h;
 }
 
 static bool equal_lower(const char *stored, const char *s, size_t length) {
   for (size_t i = 0; i < length; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if (c >= 'A' && c <= 'Z') c = (unsigned char)(c + ('a' - 'A'));
-    if ((unsigned char)stored[i] != c) return false;
+    if ((unsigned char)stored[i] != text_ascii_lower((unsigned char)s[i])) return false;
   }
   return stored[length] == '\0';
 }

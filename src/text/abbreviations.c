@@ -80,7 +80,7 @@ typedef struct {
 } lookup_key;
 
 static int lower(int c) {
-  return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+  return text_ascii_lower((unsigned char)c);
 }
 
 static int upper(int c) {

@@ -49,6 +49,23 @@ bool text_is_digit(int32_t cp);
 bool text_is_space(int32_t cp);  /* Unicode Zs Zl Zp, \t \n \v \f \r, NUL, U+0085 */
 bool text_is_format(int32_t cp); /* Cf: soft hyphen, LRM, zero-width joiners */
 
+/* ASCII case, for the engine's word lists (cues, titles, states), which are
+ * ASCII and lower case and match an article's words whatever their case:
+ * byte C lowered if it is an ASCII capital, any other byte as it is. */
+static inline unsigned char text_ascii_lower(unsigned char c) {
+  return c >= 'A' && c <= 'Z' ? (unsigned char)(c + ('a' - 'A')) : c;
+}
+
+/* Whether the LENGTH bytes at A and at B are the same but for ASCII case. */
+static inline bool text_same_caseless(const char *a, const char *b, size_t length) {
+  for (size_t k = 0; k < length; k++) {
+    if (text_ascii_lower((unsigned char)a[k]) != text_ascii_lower((unsigned char)b[k])) {
+      return false;
+    }
+  }
+  return true;
+}
+
 /* Line index ************************************************************/
 
 /* Offsets at which lines start; lines end at '\n' (a '\r' before it is part
@@ -71,7 +88,7 @@ int text_line_index_offset(const text_line_index *index, whosaid_point point, ui
 /* Paragraphs **********************************************************/
 
 typedef struct {
-  uint32_t start, end; /* from its first to past its last non-blank byte */
+  uint32_t start, end;                     /* from its first to past its last non-blank byte */
   uint32_t first_token, token_count;       /* filled by text_split_sentences */
   uint32_t first_sentence, sentence_count; /* filled by text_split_sentences */
 } text_paragraph;

@@ -190,8 +190,7 @@ static bool starts_with_caseless(const scanner *s, uint32_t pos, const char *pre
                                  size_t length) {
   if (s->length - pos < length) return false;
   for (size_t i = 0; i < length; i++) {
-    int c = (unsigned char)s->text[pos + i];
-    if ((c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c) != prefix[i]) return false;
+    if (text_ascii_lower((unsigned char)s->text[pos + i]) != (unsigned char)prefix[i]) return false;
   }
   return true;
 }
