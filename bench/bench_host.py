@@ -101,7 +101,7 @@ def main():
     parser.add_argument('--program', default=os.path.join(HERE, '..', 'build', 'bin', 'whosaid'))
     parser.add_argument('--runs', type=int, default=7)
     parser.add_argument('article', nargs='?',
-                        default=os.path.join(HERE, '..', 'examples', 'pompeo-huawei.txt'))
+                        default=os.path.join(HERE, '..', 'examples', 'port-subsidies.txt'))
     args = parser.parse_args()
     os.environ['WHOSAID_PROGRAM'] = os.path.abspath(args.program)
     import host_support  # after WHOSAID_PROGRAM is set

@@ -15,7 +15,7 @@ from cli_support import EXIT_INPUT, EXIT_USAGE, parse_json_lines, run  # noqa: E
 
 SOURCE_DIR = os.environ.get('WHOSAID_SOURCE_DIR',
                             os.path.join(os.path.dirname(__file__), '..', '..'))
-EXAMPLE = os.path.join(SOURCE_DIR, 'examples', 'pompeo-huawei.txt')
+EXAMPLE = os.path.join(SOURCE_DIR, 'examples', 'port-subsidies.txt')
 
 CSV_HEADER = ['speaker', 'role', 'quote', 'line', 'column', 'corrected', 'note']
 PENCIL = '\u270e'
@@ -118,7 +118,7 @@ class ExportWithoutCorrections(ExportCase):
 
     def test_markdown_has_a_section_per_speaker_with_its_quotes(self):
         sheet = self.analyze('--markdown', EXAMPLE).stdout.decode('utf-8')
-        self.assertTrue(sheet.startswith('# Quotes: pompeo-huawei\n'), sheet[:80])
+        self.assertTrue(sheet.startswith('# Quotes: port-subsidies\n'), sheet[:80])
         expected = []
         for speaker in self.document['speakers']:
             heading = speaker['name'] + (' (%s)' % speaker['role'] if speaker['role'] else '')
@@ -152,18 +152,18 @@ class ExportWithoutCorrections(ExportCase):
 
 
 class ExportWithCorrections(ExportCase):
-    """One quote's speaker reassigned to Heiko Maas, one quoted span marked
+    """One quote's speaker reassigned to Markus Feld, one quoted span marked
     not a quote, and one annotation that fits nowhere (an orphan)."""
 
     def setUp(self):
         super().setUp()
         self.moved = next(i for i, q in enumerate(self.quotes)
-                          if q['speaker'] not in (None, 'Heiko Maas'))
+                          if q['speaker'] not in (None, 'Markus Feld'))
         self.dropped = len(self.quotes) - 1 if self.moved != len(self.quotes) - 1 else 0
         orphan_span = {'text': ORPHAN_TEXT, 'start': 40, 'end': 40 + len(ORPHAN_TEXT.encode())}
         self.orphan = annotation(self.raw, orphan_span, speaker='Nobody', note='gone')
-        self.sidecar = self.write_file('pompeo-huawei.whosaid.json', sidecar(
-            annotation(self.raw, self.quotes[self.moved], speaker='Heiko Maas',
+        self.sidecar = self.write_file('port-subsidies.whosaid.json', sidecar(
+            annotation(self.raw, self.quotes[self.moved], speaker='Markus Feld',
                        note='checked, "on tape"'),
             annotation(self.raw, self.quotes[self.dropped], verdict='not_quote'),
             self.orphan))
@@ -177,7 +177,7 @@ class ExportWithCorrections(ExportCase):
             quote = dict(quote, corrected=index == self.moved)
             if index == self.moved:
                 # Another speaker than the one the cue names: the cue's words go.
-                quote.update(speaker='Heiko Maas', speaker_mention=None, note='checked, "on tape"')
+                quote.update(speaker='Markus Feld', speaker_mention=None, note='checked, "on tape"')
             quotes.append(quote)
         return quotes
 
@@ -216,7 +216,7 @@ class ExportWithCorrections(ExportCase):
         for name, numbers in speakers.items():
             self.assertEqual(numbers, [i for i, q in enumerate(exported['quotes'])
                                        if q['speaker'] == name], name)
-        self.assertIn('Heiko Maas', speakers)
+        self.assertIn('Markus Feld', speakers)
         self.assertIn('1 annotation found no place in %s (orphans)' % EXAMPLE, stderr)
         self.assertIn('listed under "orphans"', stderr)
 
@@ -240,7 +240,7 @@ class ExportWithCorrections(ExportCase):
         data, _ = self.export('md', '--annotations', self.sidecar)
         sections = dict(parse_sheet(data.decode('utf-8')))
         moved = self.quotes[self.moved]
-        self.assertEqual(sections[next(h for h in sections if h.startswith('Heiko Maas'))],
+        self.assertEqual(sections[next(h for h in sections if h.startswith('Markus Feld'))],
                          [(one_line(moved['text']), line_and_column(self.raw, moved['start'])[0],
                            True, 'checked, "on tape"')])
         marked = [q for quotes in sections.values() for q in quotes if q[2]]

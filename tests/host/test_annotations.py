@@ -25,16 +25,20 @@ import sys
 import tempfile
 import unittest
 
+sys.dont_write_bytecode = True  # keep __pycache__ out of the source tree
+from host_support import SEED_ARTICLE, require_seed_article  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.abspath(os.environ.get('WHOSAID_SOURCE_DIR', os.path.join(HERE, '..', '..')))
 PROGRAM = os.environ.get('WHOSAID_PROGRAM', 'whosaid')
-EXAMPLE = os.path.join(SOURCE, 'examples', 'pompeo-huawei.txt')
+EXAMPLE = SEED_ARTICLE  # the shared data's, not the repository's
 RISK = '(There is) a risk'
 GENG = 'We hope that the United States'
 
 if shutil.which('nvim') is None:
     print('skipped: no nvim on PATH (install Debian\'s neovim)')
     sys.exit(77)
+require_seed_article()
 
 
 def read_bytes(path):

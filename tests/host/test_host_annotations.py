@@ -1,6 +1,6 @@
 """test_host_annotations.py: a person's corrections through `whosaid host`
-(doc/host.md, "Annotations"), with this test playing Neovim on the example
-article: a corrected speaker in quotes, speakers, speaker_of, quote_near and
+(doc/host.md, "Annotations"), with this test playing Neovim on the seed
+article (from the shared data; skipped without it): a corrected speaker in quotes, speakers, speaker_of, quote_near and
 the virtual text (WhoSaidCorrection), and cleared again; not_quote and quote
 verdicts; notes; annotations that follow edits, become orphans and come
 back; a large buffer analysed in the background with the corrections;
@@ -21,11 +21,12 @@ import time
 import unittest
 
 sys.dont_write_bytecode = True
-from host_support import Host  # noqa: E402
+from host_support import SEED_ARTICLE, Host, require_seed_article  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.abspath(os.environ.get('WHOSAID_SOURCE_DIR', os.path.join(HERE, '..', '..')))
-with open(os.path.join(SOURCE, 'examples', 'pompeo-huawei.txt'), encoding='utf-8') as f:
+require_seed_article()
+with open(SEED_ARTICLE, encoding='utf-8') as f:
     ARTICLE = f.read().split('\n')  # Neovim's lines (the file ends without a newline)
 
 

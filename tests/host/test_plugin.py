@@ -14,16 +14,19 @@ import sys
 import tempfile
 import unittest
 
+sys.dont_write_bytecode = True  # keep __pycache__ out of the source tree
+from host_support import SEED_ARTICLE, SEED_GOLD, require_seed_article  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.abspath(os.environ.get('WHOSAID_SOURCE_DIR', os.path.join(HERE, '..', '..')))
-SHARED = os.environ.get('WHOSAID_SHARED_DIR', os.path.join(SOURCE, '..', 'shared'))
 PROGRAM = os.environ.get('WHOSAID_PROGRAM', 'whosaid')
-ARTICLE = os.path.join(SOURCE, 'examples', 'pompeo-huawei.txt')
-GOLD = os.path.join(SHARED, 'data', 'seed', 'pompeo-huawei.json')
+ARTICLE = SEED_ARTICLE  # the shared data's, not the repository's
+GOLD = SEED_GOLD
 
 if shutil.which('nvim') is None:
     print('skipped: no nvim on PATH (install Debian\'s neovim)')
     sys.exit(77)
+require_seed_article()
 
 
 def run_neovim(program, directory):

@@ -23,7 +23,8 @@ from vim_host_support import VimHost  # noqa: E402
 
 SOURCE_DIR = os.environ.get('WHOSAID_SOURCE_DIR',
                             os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..'))
-with open(os.path.join(SOURCE_DIR, 'examples', 'pompeo-huawei.txt'), encoding='utf-8') as f:
+EXAMPLE_PATH = os.path.join(SOURCE_DIR, 'examples', 'port-subsidies.txt')
+with open(EXAMPLE_PATH, encoding='utf-8') as f:
     EXAMPLE = f.read().split('\n')
 if EXAMPLE and EXAMPLE[-1] == '':
     EXAMPLE.pop()  # the final newline ends the last line
@@ -150,7 +151,7 @@ class SameAsMsgpack(VimTestCase):
             self.assertEqual(serve_vim(vim, method, 3), serve_msgpack(neovim, method, 3), method)
         quotes = serve_vim(vim, 'quotes', 3)
         self.assertGreaterEqual(len(quotes), 2)
-        self.assertEqual(quotes[0]['speaker'], 'Mike Pompeo')
+        self.assertEqual(quotes[0]['speaker'], 'Helena Varga')
         positions = [q['range'][:2] for q in quotes] + [q['mention'][:2] for q in quotes
                                                         if q['mention']]
         positions += [[row, 0] for row in range(len(EXAMPLE))]
@@ -357,7 +358,7 @@ class RealVim(unittest.TestCase):
                 f.write(VIM_API)
             env = dict(os.environ, WHOSAID_PROGRAM=shutil.which(PROGRAM) or PROGRAM, OUT=out,
                        RUNTIME=runtime,
-                       ARTICLE=os.path.join(SOURCE_DIR, 'examples', 'pompeo-huawei.txt'))
+                       ARTICLE=EXAMPLE_PATH)
             subprocess.run(['vim', '-Nu', 'NONE', '-i', 'NONE', '-es', '-S', script],
                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL, env=env, timeout=120, cwd=directory)
@@ -371,11 +372,11 @@ class RealVim(unittest.TestCase):
         self.assertEqual(result['analyze'], [None, True])
         error, quotes = result['quotes']
         self.assertIsNone(error)
-        self.assertEqual(quotes[0]['speaker'], 'Mike Pompeo')
+        self.assertEqual(quotes[0]['speaker'], 'Helena Varga')
         self.assertEqual(result['unknown'], ["unknown method 'nope'", None])
         buf, namespace, deletions, additions = result['update']
         self.assertEqual((namespace, deletions), (4, []))
-        self.assertIn('\u2014 Mike Pompeo', [a[3] for a in additions if len(a) == 4])
+        self.assertIn('\u2014 Helena Varga', [a[3] for a in additions if len(a) == 4])
         self.assertEqual(result['calls'][:3],
                          ['nvim_create_namespace', 'nvim_buf_attach', 'whosaid_update'])
         self.assertEqual((result['status'], result['exit']), ('dead', 0))

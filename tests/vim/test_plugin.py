@@ -22,6 +22,7 @@ from vim_support import ARTICLE, GOLD, PROGRAM, SOURCE  # noqa: E402
 
 vim_support.require_vim()
 vim_support.require_vim_host(PROGRAM)
+vim_support.require_seed_article()
 
 NEOVIM = shutil.which('nvim') is not None
 QUOTE_KEYS = ('lnum', 'col', 'end_lnum', 'end_col', 'text', 'speaker', 'speaker_lnum',

@@ -22,6 +22,7 @@ from vim_support import ARTICLE, PROGRAM, SOURCE  # noqa: E402
 
 vim_support.require_vim()
 vim_support.require_vim_host(PROGRAM)
+vim_support.require_seed_article()
 if shutil.which('tmux') is None:
     print('skipped: no tmux on PATH (install Debian\'s tmux)')
     sys.exit(77)
