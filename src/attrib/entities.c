@@ -307,6 +307,63 @@ static void role_before(const attrib_input *in, uint32_t name, uint32_t *first, 
   }
 }
 
+/* Whether token I names what a person is: a role noun, in the singular,
+ * that is not a body or a document ("In a statement, ..."). */
+static bool is_personal_role(const attrib_input *in, size_t i) {
+  static const char *const not_people[] = {
+      "campaign", "company", "group", "agency", "ministry", "department", "committee", "party",
+      "network", "newspaper", "paper", "union", "administration", "government", "office",
+      "statement", "report", "source", "police", "people", "vice", "person", NULL};
+  const text_token *token = &in->tokens[i];
+  bool plural = in->text[token->end - 1] == 's' && !attrib_token_is(in, i, "boss");
+  return attrib_is_role_noun(in, i) && !plural && !attrib_token_in(in, i, not_people);
+}
+
+/* Words that tell how a person stands to someone else, not what the person
+ * is: "her husband, Milton Berg," says he is a man, and no more. */
+static bool is_kin(const attrib_input *in, size_t i) {
+  static const char *const kin[] = {"father", "son", "husband", "brother", "man", "mother",
+                                    "daughter", "wife", "sister", "woman", "friend", "partner",
+                                    "colleague", "neighbor", "ally", "boss", NULL};
+  return attrib_token_in(in, i, kin);
+}
+
+/* "A spokeswoman for the European Commission, Claire Dumont, said", "Varga's
+ * deputy, Pieter de Wit, struck": a role noun, then what qualifies it (of,
+ * for, at, in and names), then the name between commas. The second comma
+ * tells an apposition from a sentence that goes on ("After meeting the
+ * minister, Smith said"). Returns the role noun's token, or -1; the role
+ * goes in *FIRST and *END unless the noun is kin. */
+static int64_t role_apposed(const attrib_input *in, uint32_t name, uint32_t name_end,
+                            uint32_t *first, uint32_t *end) {
+  static const char *const qualifying[] = {"of", "for", "at", "in", "to", "the", NULL};
+  if (name < 2 || name_end >= in->token_count || !attrib_token_is(in, name - 1, ",") ||
+      !attrib_token_is(in, name_end, ",")) {
+    return -1;
+  }
+  uint32_t comma = name - 1;
+  size_t sentence = attrib_sentence_of(in, comma);
+  for (uint32_t r = comma; r-- > 0 && comma - r <= 2 * ROLE_WINDOW;) {
+    if (attrib_sentence_of(in, r) != sentence || in->tokens[r].kind != WHOSAID_TOKEN_WORD) {
+      return -1;
+    }
+    if (is_personal_role(in, r)) {
+      if (is_kin(in, r)) return r;
+      uint32_t k = r;
+      while (k > 0 && r - k < ROLE_WINDOW && attrib_sentence_of(in, k - 1) == sentence &&
+             (is_role_word(in, k - 1) ||
+              (attrib_is_capitalized(in, k - 1) && !attrib_is_determiner(in, k - 1) &&
+               !attrib_is_pronoun(in, k - 1)))) {
+        k--;
+      }
+      *first = k, *end = comma;
+      return r;
+    }
+    if (!attrib_token_in(in, r, qualifying) && !attrib_is_capitalized(in, r)) return -1;
+  }
+  return -1;
+}
+
 /* "Dante Scala, a political scientist at ...": the apposition's words up to
  * a preposition, when its head is a role noun. */
 static void role_after(const attrib_input *in, uint32_t end_token, uint32_t *first,
@@ -336,8 +393,16 @@ static void learn_about(const attrib_input *in, attrib_cluster *cluster, const a
   if (cluster->state < 0) cluster->state = (int8_t)party_state_after(in, e->end_token);
   if (cluster->role_end > cluster->role_first) return;
   role_before(in, e->first_token, &cluster->role_first, &cluster->role_end);
+  int64_t noun = -1;
+  if (cluster->role_end == cluster->role_first) {
+    noun = role_apposed(in, e->first_token, e->end_token, &cluster->role_first,
+                        &cluster->role_end);
+  }
   if (cluster->role_end == cluster->role_first) {
     role_after(in, e->end_token, &cluster->role_first, &cluster->role_end);
+  }
+  if (cluster->gender == ATTRIB_GENDER_UNKNOWN && noun >= 0) {
+    cluster->gender = (uint8_t)attrib_role_gender(in, (size_t)noun);
   }
   if (cluster->gender == ATTRIB_GENDER_UNKNOWN && cluster->role_end > cluster->role_first) {
     cluster->gender = (uint8_t)attrib_role_gender(in, cluster->role_end - 1);

@@ -400,6 +400,51 @@ TEST(nominal_goes_to_the_role_given_by_apposition) {
                      WHOSAID_ATTRIBUTION_TRAILING_CUE);
 }
 
+TEST(nominal_goes_to_the_role_before_a_name_between_commas) {
+  static const char text[] =
+      "A spokeswoman for the European Commission, Claire Dumont, said the Commission had "
+      "received no complaint.\n\n"
+      "\"We are following the situation closely,\" the spokeswoman said.\n";
+#define COMMISSION NAMES("ORG:European Commission", "PER:Claire Dumont", "ORG:Commission")
+  ASSERT_ATTRIBUTION(text, COMMISSION, "We are", "the spokeswoman", "Claire Dumont",
+                     WHOSAID_ATTRIBUTION_TRAILING_CUE);
+  analysis a;
+  ASSERT_OK(analyze(&a, text, COMMISSION));
+  char role[128];
+  strcpy(role, role_of(&a, quote_of(&a, "We are")));
+  analysis_free(&a);
+  ASSERT_STR_EQ(role, "spokeswoman for the European Commission");
+#undef COMMISSION
+}
+
+TEST(a_role_before_a_comma_is_no_apposition_when_the_sentence_goes_on) {
+  /* Smith is not the minister he met. */
+  ASSERT_ATTRIBUTION("After meeting the minister, Smith said little.\n\n"
+                     "\"We talked,\" the minister said.\n",
+                     NAMES("PER:Smith"), "We talked", "the minister", "",
+                     WHOSAID_ATTRIBUTION_TRAILING_CUE);
+}
+
+TEST(kin_between_commas_gives_a_gender_not_a_role) {
+  /* "her husband, Milton Berg," is a man: "she" is Rachel Berg; and he is
+   * no "husband" in the list of speakers. */
+  static const char text[] =
+      "Rachel Berg, a philanthropist from Monsey, spoke on Thursday. Along with her husband, "
+      "Milton Berg, a money manager, she has given to many candidates.\n\n"
+      "\"I feel bad to say it,\" she said.\n\n"
+      "\"We gave enough,\" Milton Berg said.\n";
+#define BERGS NAMES("PER:Rachel Berg", "LOC:Monsey", "PER:Milton Berg", "PER:Milton Berg")
+  ASSERT_ATTRIBUTION(text, BERGS, "I feel", "she", "Rachel Berg",
+                     WHOSAID_ATTRIBUTION_TRAILING_CUE);
+  analysis a;
+  ASSERT_OK(analyze(&a, text, BERGS));
+  char role[128];
+  strcpy(role, role_of(&a, quote_of(&a, "We gave")));
+  analysis_free(&a);
+  ASSERT_STR_EQ(role, "money manager");
+#undef BERGS
+}
+
 TEST(nominal_with_a_place_goes_to_the_role_with_it) {
   static const char text[] =
       "Florida Sen. Marco Rubio and Texas Sen. Ted Cruz spoke on Monday.\n\n"
@@ -529,6 +574,9 @@ int main(void) {
   RUN(pronoun_gender_comes_from_honorifics);
   RUN(pronoun_with_two_candidates_is_unknown);
   RUN(he_is_no_organisation_the_text_calls_it);
+  RUN(nominal_goes_to_the_role_before_a_name_between_commas);
+  RUN(a_role_before_a_comma_is_no_apposition_when_the_sentence_goes_on);
+  RUN(kin_between_commas_gives_a_gender_not_a_role);
   RUN(nominal_with_a_place_goes_to_the_role_with_it);
   RUN(nominal_with_a_state_goes_to_the_party_tag_with_it);
   RUN(a_role_of_a_name_is_not_that_name);
