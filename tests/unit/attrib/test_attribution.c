@@ -178,6 +178,19 @@ static const char *role_of(const analysis *a, const attrib_quote *quote) {
 
 #define NAMES(...) ((const char *const[]){__VA_ARGS__, NULL})
 
+/* Analyse TEXT and check the role of the speaker of the quote starting
+ * with PREFIX. */
+#define ASSERT_ROLE(TEXT, ENTITIES, PREFIX, ROLE)              \
+  do {                                                        \
+    analysis an_;                                             \
+    int status_ = analyze(&an_, (TEXT), (ENTITIES));          \
+    char role_[128];                                          \
+    strcpy(role_, role_of(&an_, quote_of(&an_, (PREFIX))));   \
+    analysis_free(&an_);                                      \
+    ASSERT_OK(status_);                                       \
+    ASSERT_STR_EQ(role_, (ROLE));                             \
+  } while (0)
+
 /* The sieve ****************************************************************/
 
 TEST(trailing_cue) {
@@ -408,12 +421,7 @@ TEST(nominal_goes_to_the_role_before_a_name_between_commas) {
 #define COMMISSION NAMES("ORG:European Commission", "PER:Claire Dumont", "ORG:Commission")
   ASSERT_ATTRIBUTION(text, COMMISSION, "We are", "the spokeswoman", "Claire Dumont",
                      WHOSAID_ATTRIBUTION_TRAILING_CUE);
-  analysis a;
-  ASSERT_OK(analyze(&a, text, COMMISSION));
-  char role[128];
-  strcpy(role, role_of(&a, quote_of(&a, "We are")));
-  analysis_free(&a);
-  ASSERT_STR_EQ(role, "spokeswoman for the European Commission");
+  ASSERT_ROLE(text, COMMISSION, "We are", "spokeswoman for the European Commission");
 #undef COMMISSION
 }
 
@@ -436,12 +444,7 @@ TEST(kin_between_commas_gives_a_gender_not_a_role) {
 #define BERGS NAMES("PER:Rachel Berg", "LOC:Monsey", "PER:Milton Berg", "PER:Milton Berg")
   ASSERT_ATTRIBUTION(text, BERGS, "I feel", "she", "Rachel Berg",
                      WHOSAID_ATTRIBUTION_TRAILING_CUE);
-  analysis a;
-  ASSERT_OK(analyze(&a, text, BERGS));
-  char role[128];
-  strcpy(role, role_of(&a, quote_of(&a, "We gave")));
-  analysis_free(&a);
-  ASSERT_STR_EQ(role, "money manager");
+  ASSERT_ROLE(text, BERGS, "We gave", "money manager");
 #undef BERGS
 }
 
