@@ -2,32 +2,110 @@
  * doc_entities.c: running the tagger over an analysed document and turning
  * its BILOU labels into entity spans.
  */
+#include <stdlib.h>
+#include <string.h>
+
 #include "api/api.h"
 #include "core/alloc.h"
 
-static int collect_entities(whosaid_doc *doc, const ner_document *document,
-                            const uint8_t *labels) {
+/* Name particles ****************************************************************/
+
+/* "de Wit said": the tagger leaves a particle in lower case out of the name.
+ * Where the text gives the name in full with it ("Pieter de Wit"), the
+ * surname takes it back. A capital particle ("De Wit") the tagger keeps. */
+static bool is_name_particle(const char *text, const ner_word *word) {
+  static const char *const particles[] = {"de", "van", "von", "der",   "den", "da",
+                                          "di", "du",  "del", "della", "dos", "das",
+                                          "le", "la",  "ter", "bin",   "ibn", NULL};
+  size_t length = word->end - word->start;
+  for (const char *const *p = particles; *p != NULL; p++) {
+    if (strlen(*p) == length && memcmp(text + word->start, *p, length) == 0) return true;
+  }
+  return false;
+}
+
+/* FNV-1a of the bytes [START, END) of TEXT. */
+static uint64_t span_hash(const char *text, uint32_t start, uint32_t end) {
+  uint64_t hash = 14695981039346656037ull;
+  for (uint32_t i = start; i < end; i++) hash = (hash ^ (uint8_t)text[i]) * 1099511628211ull;
+  return hash;
+}
+
+static int compare_hashes(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return (x > y) - (x < y);
+}
+
+typedef VEC(uint64_t) hash_vec;
+
+/* The last word of the entity whose labels start at word W. */
+static size_t entity_end_word(const ner_document *document, const uint8_t *labels, size_t w) {
+  size_t last = w;
+  while (ner_label_part(labels[w]) == NER_PART_B && ner_label_part(labels[last]) != NER_PART_L &&
+         last + 1 < document->words.len) {
+    last++;
+  }
+  return last;
+}
+
+/* The hashes, sorted, of every person's name from a particle inside it to
+ * its end: "de Wit" for "Pieter de Wit". */
+static int particle_tails(const ner_document *document, const uint8_t *labels, hash_vec *tails) {
+  const ner_word *words = document->words.items;
   for (size_t w = 0; w < document->words.len; w++) {
     int part = ner_label_part(labels[w]);
     if (part != NER_PART_B && part != NER_PART_U) continue;
-    size_t last = w;
-    while (ner_label_part(labels[last]) != NER_PART_L && part == NER_PART_B &&
-           last + 1 < document->words.len) {
-      last++;
+    size_t last = entity_end_word(document, labels, w);
+    for (size_t k = w + 1; ner_label_type(labels[w]) == WHOSAID_ENTITY_PER && k < last; k++) {
+      if (is_name_particle(document->text, &words[k]) &&
+          VEC_PUSH(tails, span_hash(document->text, words[k].start, words[last].end)) != 0) {
+        return WHOSAID_ENOMEM;
+      }
     }
-    api_entity entity = {document->words.items[w].start, document->words.items[last].end,
-                         (whosaid_entity_type)ner_label_type(labels[w]), -1};
-    if (VEC_PUSH(&doc->entities, entity) != 0) return WHOSAID_ENOMEM;
     w = last;
   }
+  if (tails->len > 1) qsort(tails->items, tails->len, sizeof(uint64_t), compare_hashes);
   return 0;
+}
+
+/* Where the person's name at words W..LAST starts: at the particle before
+ * it when TAILS has the two together. */
+static uint32_t name_start(const ner_document *document, const uint8_t *labels,
+                           const hash_vec *tails, size_t w, size_t last) {
+  const ner_word *words = document->words.items;
+  if (w == 0 || tails->len == 0 || labels[w - 1] != 0 ||
+      ner_label_type(labels[w]) != WHOSAID_ENTITY_PER ||
+      !is_name_particle(document->text, &words[w - 1]) || words[w - 1].end + 1 != words[w].start) {
+    return words[w].start;
+  }
+  uint64_t key = span_hash(document->text, words[w - 1].start, words[last].end);
+  bool known = bsearch(&key, tails->items, tails->len, sizeof(uint64_t), compare_hashes) != NULL;
+  return known ? words[w - 1].start : words[w].start;
+}
+
+/* Labels to spans ****************************************************************/
+
+static int collect_entities(whosaid_doc *doc, const ner_document *document, const uint8_t *labels) {
+  hash_vec tails = VEC_INIT;
+  int status = particle_tails(document, labels, &tails);
+  for (size_t w = 0; status == 0 && w < document->words.len; w++) {
+    int part = ner_label_part(labels[w]);
+    if (part != NER_PART_B && part != NER_PART_U) continue;
+    size_t last = entity_end_word(document, labels, w);
+    api_entity entity = {name_start(document, labels, &tails, w, last),
+                         document->words.items[last].end,
+                         (whosaid_entity_type)ner_label_type(labels[w]), -1};
+    if (VEC_PUSH(&doc->entities, entity) != 0) status = WHOSAID_ENOMEM;
+    w = last;
+  }
+  VEC_FREE(&tails);
+  return status;
 }
 
 int api_find_entities(whosaid_doc *doc, const ner_model *ner, const char *text) {
   ner_document document;
-  int status = ner_document_from_tokens(&document, text, doc->tokens.items,
-                                        doc->sentences.items, doc->sentences.len,
-                                        ner_model_gazetteer(ner));
+  int status = ner_document_from_tokens(&document, text, doc->tokens.items, doc->sentences.items,
+                                        doc->sentences.len, ner_model_gazetteer(ner));
   if (status != 0) return status;
   uint8_t *labels = ws_malloc(document.words.len + 1);
   status = labels == NULL ? WHOSAID_ENOMEM : ner_model_tag(ner, &document, labels);

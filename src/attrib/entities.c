@@ -76,6 +76,15 @@ static bool short_form(const attrib_input *in, whosaid_entity_type type, uint32_
   return type == WHOSAID_ENTITY_ORG && (attrib_same_token(in, word, first) || attrib_same_token(in, word, end - 1));
 }
 
+/* Whether [FIRST, END) is a person's surname with its particle in lower
+ * case, the end of the name [NAME, NAME_END): "de Wit" of "Pieter de Wit". */
+static bool particle_surname(const attrib_input *in, uint32_t first, uint32_t end, uint32_t name,
+                             uint32_t name_end) {
+  uint32_t n = end - first;
+  return n >= 2 && name_end - name > n && !attrib_is_capitalized(in, first) &&
+         same_words(in, first, end, name_end - n, name_end);
+}
+
 static bool gender_fits(const attrib_cluster *cluster, int gender) {
   return gender == ATTRIB_GENDER_UNKNOWN || cluster->gender == ATTRIB_GENDER_UNKNOWN ||
          cluster->gender == gender;
@@ -187,8 +196,11 @@ static void consider(const attrib_input *in, const attrib_result *out, uint32_t 
   }
   if (cluster->type != type) return;
   bool one_word = end - first == 1, its_one_word = cluster->name_end - cluster->name_first == 1;
+  bool surname = type == WHOSAID_ENTITY_PER &&
+                 (particle_surname(in, first, end, cluster->name_first, cluster->name_end) ||
+                  particle_surname(in, cluster->name_first, cluster->name_end, first, end));
   if (((one_word && short_form(in, type, first, cluster->name_first, cluster->name_end)) ||
-       (its_one_word && short_form(in, type, cluster->name_first, first, end))) &&
+       (its_one_word && short_form(in, type, cluster->name_first, first, end)) || surname) &&
       c > found->shorter) {
     found->shorter = c;
   }

@@ -208,6 +208,36 @@ TEST(finds_entities_with_the_shipped_tagger) {
   whosaid_model_free(model);
 }
 
+/* Whether a person's name spans the bytes [START, END). */
+static bool person_spans(const whosaid_doc *doc, uint32_t start, uint32_t end) {
+  for (size_t i = 0; i < whosaid_doc_entity_count(doc); i++) {
+    whosaid_entity entity;
+    if (whosaid_doc_entity(doc, i, &entity) == 0 && entity.range.start_byte == start &&
+        entity.range.end_byte == end) {
+      return entity.type == WHOSAID_ENTITY_PER;
+    }
+  }
+  return false;
+}
+
+TEST(a_surname_keeps_its_lower_case_particle_when_the_full_name_has_it) {
+  static const char text[] =
+      "Varga's deputy, Pieter de Wit, struck a softer tone on Wednesday.\n\n"
+      "\"Nobody wants a fight with our friends,\" de Wit said.\n";
+  whosaid_model *model = load_model();
+  whosaid_doc *doc = NULL;
+  ASSERT_OK(whosaid_analyze(model, text, strlen(text), &doc));
+  uint32_t surname = (uint32_t)(strstr(text, "de Wit said") - text);
+  ASSERT(person_spans(doc, surname, surname + 6));
+  whosaid_quote quote;
+  ASSERT_OK(whosaid_doc_quote(doc, 0, &quote));
+  whosaid_speaker speaker;
+  ASSERT_OK(whosaid_doc_speaker(doc, (size_t)quote.speaker, &speaker));
+  ASSERT_STR_EQ(speaker.name, "Pieter de Wit");
+  whosaid_doc_free(doc);
+  whosaid_model_free(model);
+}
+
 TEST(nul_bytes_and_invalid_utf8_keep_offsets) {
   static const char text[] = "A\0B \xff\xfe \"quoted words \xc3 here,\" she said.";
   size_t length = sizeof(text) - 1;
@@ -372,6 +402,7 @@ int main(void) {
   RUN(keeps_direct_quotes_and_explains_the_rest);
   RUN(the_example_article_survives_every_failed_allocation);
   RUN(finds_entities_with_the_shipped_tagger);
+  RUN(a_surname_keeps_its_lower_case_particle_when_the_full_name_has_it);
   RUN(nul_bytes_and_invalid_utf8_keep_offsets);
   RUN(every_failed_allocation_is_reported_and_leaks_nothing);
   return test_report();
