@@ -274,6 +274,13 @@ int32_t attrib_cluster_name(const attrib_input *in, attrib_result *out, uint32_t
   int32_t c = find_cluster(in, out, first, end, type, gender);
   if (c >= 0) {
     attrib_cluster *cluster = &out->clusters.items[c];
+    /* The tagger is surer of a name in the story than in the headline: the
+     * same words a person there ("Elizabeth Warren"), an organisation in a
+     * Title Case headline, are a person. */
+    if (type == WHOSAID_ENTITY_PER && cluster->type != type && in_headline(in, cluster->name_first) &&
+        !in_headline(in, first)) {
+      cluster->type = type;
+    }
     if (cluster->gender == ATTRIB_GENDER_UNKNOWN) cluster->gender = (uint8_t)gender;
     if (end - first > cluster->name_end - cluster->name_first) { /* the fullest name */
       cluster->name_first = first;

@@ -47,13 +47,20 @@ int ner_best_label(const float scores[NER_LABELS], int previous, bool last) {
  * word that is an ordinary word (the document writes it in lower case, or
  * training text did) and that the document never capitalizes inside a
  * sentence stays outside any entity: "Drop Huawei Or Intelligence Sharing
- * Blocked" has one name, Huawei. A gazetteer match is left to the model. */
+ * Blocked" has one name, Huawei. So does a word the story never
+ * capitalizes right after one it does (a name the story gives): the verb of
+ * "Donald Trump Rampages". A gazetteer match is left to the model. */
 static bool ordinary_headline_word(const ner_document *document, const ner_word *word,
-                                   const ner_lexicon *common) {
+                                   const ner_word *before, const ner_lexicon *common) {
   if (!(word->flags & (WHOSAID_TOKEN_CAPITALIZED | WHOSAID_TOKEN_ALL_CAPS))) return false;
   if (word->gazetteer != 0 || ner_lexicon_contains(&document->name_set, word->lower)) return false;
-  return ner_lexicon_contains(&document->lower_set, word->lower) ||
-         ner_lexicon_contains(common, word->lower);
+  if (ner_lexicon_contains(&document->lower_set, word->lower) ||
+      ner_lexicon_contains(common, word->lower)) {
+    return true;
+  }
+  return !(word->flags & WHOSAID_TOKEN_ALL_CAPS) && before != NULL &&
+         (before->flags & WHOSAID_TOKEN_CAPITALIZED) && !(before->flags & WHOSAID_TOKEN_ALL_CAPS) &&
+         ner_lexicon_contains(&document->name_set, before->lower);
 }
 
 /* Words that no entity contains: double quotation marks (never inside a
@@ -67,7 +74,7 @@ static bool outside_entities(const ner_document *document, const ner_sentence *s
   const ner_word *word = &document->words.items[sentence->first_word + index];
   if (word->kind == WHOSAID_TOKEN_QUOTE && (word->flags & WHOSAID_TOKEN_QUOTE_DOUBLE)) return true;
   return sentence == &document->sentences.items[0] && sentence->headline == 1 &&
-         ordinary_headline_word(document, word, common);
+         ordinary_headline_word(document, word, index > 0 ? word - 1 : NULL, common);
 }
 
 static int decode_sentence(const ner_document *document, const ner_sentence *sentence,

@@ -358,6 +358,14 @@ TEST(a_first_name_is_not_that_of_a_name_run_on_with_a_verb) {
                      "Viverito", "Viverito", WHOSAID_ATTRIBUTION_TRAILING_CUE);
 }
 
+TEST(a_name_the_headline_makes_an_organisation_is_the_storys_person) {
+  ASSERT_ATTRIBUTION("Elizabeth Warren Hammers Bank Chief Over Fake Accounts\n\n"
+                     "Sen. Elizabeth Warren grilled the chief of the bank on Tuesday.\n\n"
+                     "\"You should resign,\" Warren said.\n",
+                     NAMES("PER:Sen. Elizabeth Warren", "ORG:Elizabeth Warren", "PER:Warren"),
+                     "You should", "Warren", "Elizabeth Warren", WHOSAID_ATTRIBUTION_TRAILING_CUE);
+}
+
 TEST(pronoun_goes_to_the_latest_speaker) {
   ASSERT_ATTRIBUTION("\"It is a good deal,\" Smith said.\n\n"
                      "\"It could be better, of course, for everyone involved,\" he said.\n",
@@ -573,6 +581,7 @@ int main(void) {
   RUN(an_acronym_is_its_expansion);
   RUN(a_first_name_alone_is_the_full_name_it_begins);
   RUN(a_first_name_is_not_that_of_a_name_run_on_with_a_verb);
+  RUN(a_name_the_headline_makes_an_organisation_is_the_storys_person);
   RUN(pronoun_goes_to_the_latest_speaker);
   RUN(pronoun_gender_comes_from_honorifics);
   RUN(pronoun_with_two_candidates_is_unknown);
