@@ -187,6 +187,19 @@ static int compare_wanted(const void *a, const void *b) {
   return compare_marks(&((const wanted *)a)->mark, &((const wanted *)b)->mark);
 }
 
+/* Two quotes of one speaker that end on one line want one label there,
+ * "— Name", not the name twice. WANT_ALL is sorted: repeats are neighbours. */
+static void drop_repeats(wanted_vec *want_all) {
+  size_t kept = 0;
+  for (size_t i = 0; i < want_all->len; i++) {
+    if (kept > 0 && compare_marks(&want_all->items[kept - 1].mark, &want_all->items[i].mark) == 0) {
+      continue;
+    }
+    want_all->items[kept++] = want_all->items[i];
+  }
+  want_all->len = kept;
+}
+
 /* The first max_marks marks in text order (WANT_ALL sorted); the user is
  * told once when there are more. */
 static void cap_marks(host_buffer *b, wanted_vec *want_all) {
@@ -358,6 +371,7 @@ void host_marks_update(host_buffer *b) {
   if (status == 0 && b->doc != NULL) status = want_quotes(b, &want_all);
   if (status == 0 && want_all.len > 1) {
     qsort(want_all.items, want_all.len, sizeof(wanted), compare_wanted);
+    drop_repeats(&want_all);
   }
   if (status == 0) cap_marks(b, &want_all);
   if (status == 0) diff(b, &want_all, &deletions, &additions, &status);

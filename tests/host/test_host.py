@@ -126,6 +126,20 @@ class Buffers(HostTestCase):
         self.assertEqual(quotes[0]['range'], [4, 0, 4, QUOTE_END])
         self.assertEqual(quotes[0]['rule'], 'TRAILING_CUE')
 
+    def test_one_label_for_one_speakers_quotes_that_end_on_one_line(self):
+        lines = ['Secretary of State Mike Pompeo arrived in Berlin on Friday.', '',
+                 '\u201cWe will speak openly,\u201d Pompeo said. \u201cWe will not back '
+                 'down.\u201d', '',
+                 '\u201cIt went well,\u201d Pompeo said, and \u201cit was fair,\u201d '
+                 'said Foreign Minister Heiko Maas.']
+        additions = self.host.attach_lines(1, lines)
+        labels = sorted((a[1], a[3]) for a in additions if len(a) == 4)
+        self.assertEqual(labels, [(2, '\u2014 Mike Pompeo'), (4, '\u2014 Heiko Maas'),
+                                  (4, '\u2014 Mike Pompeo')])
+        error, quotes = self.host.call('quotes', 1)
+        self.assertEqual([q['speaker'] for q in quotes],
+                         ['Mike Pompeo', 'Mike Pompeo', 'Mike Pompeo', 'Heiko Maas'])
+
     def test_an_edit_sends_only_the_difference(self):
         self.attach()
         msgid, _, _, _, first = self.expect_update()
