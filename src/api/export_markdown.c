@@ -2,11 +2,11 @@
  * export_markdown.c: the direct quotes as a Markdown quote sheet, grouped by
  * speaker in the order of their first quote, for a person to read:
  *
- *   # Quotes: pompeo-huawei
+ *   # Quotes: port-subsidies
  *
- *   ## Mike Pompeo (Secretary of State)
+ *   ## Helena Varga (Dutch Infrastructure Minister)
  *
- *   > “They will take their own sovereign decisions ...” (line 5)
+ *   > “We are not asking Hamburg to stand still. ...” (line 5)
  *
  *   > “...” (line 9) ✎
  *   >

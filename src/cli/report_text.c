@@ -1,29 +1,29 @@
 /*
  * report_text.c: the report a person reads (whosaid analyze --text).
  *
- *   pompeo-huawei.txt
- *     11 paragraphs, 14 sentences, 544 tokens
+ *   port-subsidies.txt
+ *     9 paragraphs, 19 sentences, 351 tokens
  *
- *   Speakers (3)
- *     Mike Pompeo, Secretary of State: quotes 1, 2
- *     Richard A. Grenell, US Ambassador to Germany: quote 3
- *     Geng Shuang, spokesman: quote 5
- *     no speaker found: quote 4
+ *   Speakers (4)
+ *     Helena Varga, Dutch Infrastructure Minister: quotes 1, 2
+ *     Jonas Albrecht, mayor of Hamburg: quote 3
+ *     ...
+ *     no speaker found: quote 8
  *
- *   Direct quotes (5)
+ *   Direct quotes (8)
  *
- *     1. 5:268
- *        “They [Germany] will take their own sovereign decisions, [but we] will speak to
- *        them openly about the risks... [wrapped to 96 columns]”
- *        speaker: Mike Pompeo, Secretary of State (named as “Pompeo”)
+ *     1. 5:84
+ *        “We are not asking Hamburg to stand still. We are asking it to compete on the
+ *        same terms as everyone else,” [wrapped to 96 columns]
+ *        speaker: Helena Varga, Dutch Infrastructure Minister (named as “Varga”)
  *
  *     2. ...
  *
  *   Named entities: not available in this version (no entity model).
- *     [or, with an entity model:  PER (16): Pompeo (6), Mike Pompeo (2), ...]
+ *     [or, with an entity model:  PER (14): Varga (4), Albrecht (2), ...]
  *
- *   Quoted spans that are not direct quotes (2)
- *     9:183  "back door"
+ *   Quoted spans that are not direct quotes (1)
+ *     13:41  "port wars"
  *        one or two words inside a sentence: a scare quote or a term
  *
  * Positions are LINE:COLUMN counted from 1, the column in characters. Text
