@@ -83,6 +83,46 @@ static uint32_t name_start(const ner_document *document, const uint8_t *labels,
   return known ? words[w - 1].start : words[w].start;
 }
 
+/* Organisations the tagger takes for people *******************************************/
+
+/* "Nordhavn Lines", "Trump University", "Cato Institute": a name of two
+ * words or more whose last word says what kind of body it is. (A person
+ * has such a surname rarely; "Post" and "Times" are left out for that.) */
+static bool ends_like_an_organisation(const char *text, const ner_word *last) {
+  static const char *const kinds[] = {"Lines",          "Airlines",
+                                      "Airways",        "Group",
+                                      "Holdings",       "Bank",
+                                      "Motors",         "Corp",
+                                      "Corp.",          "Inc",
+                                      "Inc.",           "Ltd",
+                                      "Ltd.",           "Company",
+                                      "Partners",       "Capital",
+                                      "Energy",         "Shipping",
+                                      "Systems",        "Technologies",
+                                      "Industries",     "Pharmaceuticals",
+                                      "Communications", "Insurance",
+                                      "Association",    "Institute",
+                                      "Foundation",     "University",
+                                      "College",        "Party",
+                                      "Council",        "Committee",
+                                      "Agency",         "Fund",
+                                      "Trust",          "Network",
+                                      "News",           NULL};
+  size_t length = last->end - last->start;
+  for (const char *const *k = kinds; *k != NULL; k++) {
+    if (strlen(*k) == length && memcmp(text + last->start, *k, length) == 0) return true;
+  }
+  return false;
+}
+
+/* The type of the entity at words W..LAST that the tagger labelled TYPE. */
+static whosaid_entity_type entity_type(const ner_document *document, whosaid_entity_type type,
+                                       size_t w, size_t last) {
+  bool organisation = type == WHOSAID_ENTITY_PER && last > w &&
+                      ends_like_an_organisation(document->text, &document->words.items[last]);
+  return organisation ? WHOSAID_ENTITY_ORG : type;
+}
+
 /* Labels to spans ****************************************************************/
 
 static int collect_entities(whosaid_doc *doc, const ner_document *document, const uint8_t *labels) {
@@ -92,9 +132,10 @@ static int collect_entities(whosaid_doc *doc, const ner_document *document, cons
     int part = ner_label_part(labels[w]);
     if (part != NER_PART_B && part != NER_PART_U) continue;
     size_t last = entity_end_word(document, labels, w);
+    whosaid_entity_type type =
+        entity_type(document, (whosaid_entity_type)ner_label_type(labels[w]), w, last);
     api_entity entity = {name_start(document, labels, &tails, w, last),
-                         document->words.items[last].end,
-                         (whosaid_entity_type)ner_label_type(labels[w]), -1};
+                         document->words.items[last].end, type, -1};
     if (VEC_PUSH(&doc->entities, entity) != 0) status = WHOSAID_ENOMEM;
     w = last;
   }

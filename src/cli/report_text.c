@@ -20,7 +20,7 @@
  *     2. ...
  *
  *   Named entities: not available in this version (no entity model).
- *     [or, with an entity model:  PER (14): Varga (4), Albrecht (2), ...]
+ *     [or, with an entity model:  PER (13): Varga (4), Albrecht (2), ...]
  *
  *   Quoted spans that are not direct quotes (1)
  *     13:41  "port wars"

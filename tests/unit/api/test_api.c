@@ -208,16 +208,31 @@ TEST(finds_entities_with_the_shipped_tagger) {
   whosaid_model_free(model);
 }
 
-/* Whether a person's name spans the bytes [START, END). */
-static bool person_spans(const whosaid_doc *doc, uint32_t start, uint32_t end) {
+/* The type of the entity spanning the bytes [START, END), or -1. */
+static int type_at(const whosaid_doc *doc, uint32_t start, uint32_t end) {
   for (size_t i = 0; i < whosaid_doc_entity_count(doc); i++) {
     whosaid_entity entity;
     if (whosaid_doc_entity(doc, i, &entity) == 0 && entity.range.start_byte == start &&
         entity.range.end_byte == end) {
-      return entity.type == WHOSAID_ENTITY_PER;
+      return (int)entity.type;
     }
   }
-  return false;
+  return -1;
+}
+
+/* The type the shipped model gives the words WORDS where TEXT first has
+ * them, or -1 when they are no entity. */
+static int tagged_type(const char *text, const char *words) {
+  whosaid_model *model = load_model();
+  whosaid_doc *doc = NULL;
+  int type = -1;
+  if (whosaid_analyze(model, text, strlen(text), &doc) == 0) {
+    uint32_t start = (uint32_t)(strstr(text, words) - text);
+    type = type_at(doc, start, start + (uint32_t)strlen(words));
+  }
+  whosaid_doc_free(doc);
+  whosaid_model_free(model);
+  return type;
 }
 
 TEST(a_surname_keeps_its_lower_case_particle_when_the_full_name_has_it) {
@@ -228,7 +243,7 @@ TEST(a_surname_keeps_its_lower_case_particle_when_the_full_name_has_it) {
   whosaid_doc *doc = NULL;
   ASSERT_OK(whosaid_analyze(model, text, strlen(text), &doc));
   uint32_t surname = (uint32_t)(strstr(text, "de Wit said") - text);
-  ASSERT(person_spans(doc, surname, surname + 6));
+  ASSERT_EQ(type_at(doc, surname, surname + 6), WHOSAID_ENTITY_PER);
   whosaid_quote quote;
   ASSERT_OK(whosaid_doc_quote(doc, 0, &quote));
   whosaid_speaker speaker;
@@ -236,6 +251,14 @@ TEST(a_surname_keeps_its_lower_case_particle_when_the_full_name_has_it) {
   ASSERT_STR_EQ(speaker.name, "Pieter de Wit");
   whosaid_doc_free(doc);
   whosaid_model_free(model);
+}
+
+TEST(a_name_that_ends_in_what_kind_of_body_it_is_is_an_organisation) {
+  static const char text[] =
+      "Shipping companies have watched the dispute with growing unease. Nordhavn Lines, which "
+      "carries containers between Rotterdam, Hamburg and Gdansk, said in a statement that "
+      "doubts over the rules were already delaying orders for new ships.\n";
+  ASSERT_EQ(tagged_type(text, "Nordhavn Lines"), WHOSAID_ENTITY_ORG);
 }
 
 TEST(nul_bytes_and_invalid_utf8_keep_offsets) {
@@ -403,6 +426,7 @@ int main(void) {
   RUN(the_example_article_survives_every_failed_allocation);
   RUN(finds_entities_with_the_shipped_tagger);
   RUN(a_surname_keeps_its_lower_case_particle_when_the_full_name_has_it);
+  RUN(a_name_that_ends_in_what_kind_of_body_it_is_is_an_organisation);
   RUN(nul_bytes_and_invalid_utf8_keep_offsets);
   RUN(every_failed_allocation_is_reported_and_leaks_nothing);
   return test_report();
