@@ -8,9 +8,9 @@
  *     Helena Varga, Dutch Infrastructure Minister: quotes 1, 2
  *     Jonas Albrecht, mayor of Hamburg: quote 3
  *     ...
- *     no speaker found: quote 8
+ *     no speaker found: quote N (when there is one)
  *
- *   Direct quotes (8)
+ *   Direct quotes (7)
  *
  *     1. 5:84
  *        “We are not asking Hamburg to stand still. We are asking it to compete on the
