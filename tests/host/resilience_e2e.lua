@@ -95,13 +95,18 @@ local function settled_marks()
   return marks()
 end
 
--- A copy of the article, TIMES over, in a temporary file.
-local function article_copy(times)
-  local lines, all = vim.fn.readfile(article), {}
-  for _ = 1, times do
-    for _, line in ipairs(lines) do table.insert(all, line) end
+-- The article repeated until it holds BYTES (once at least), in a
+-- temporary file: sizes, not counts, whatever the article's length.
+local function article_copy(bytes)
+  local lines, all, size = vim.fn.readfile(article), {}, 0
+  repeat
+    for _, line in ipairs(lines) do
+      table.insert(all, line)
+      size = size + #line + 1
+    end
     table.insert(all, '')
-  end
+    size = size + 1
+  until size >= bytes
   local path = vim.fn.tempname() .. '.txt'
   vim.fn.writefile(all, path)
   return path
@@ -112,7 +117,7 @@ local phases = {}
 -- A stopped host: commands return within the limit with one message each
 -- time, and the next command starts a new host that works.
 function phases.stall()
-  vim.cmd('edit ' .. vim.fn.fnameescape(article_copy(1)))
+  vim.cmd('edit ' .. vim.fn.fnameescape(article_copy(0)))
   vim.cmd('WhoSaid on')
   results.quotes_before = #vim.fn['whosaid#quotes']()
 
@@ -136,7 +141,7 @@ function phases.stall()
   results.marks_after = #settled_marks()
 
   -- 2. Stopped again: a jump from a quote to its speaker.
-  local lnum, col = find('We hope that the United States')
+  local lnum, col = find('Nobody in The Hague')
   vim.fn.cursor(lnum, col + 5)
   results.speaker_from = {vim.fn.line('.'), vim.fn.col('.')}
   table.insert(results.stopped, stop(pid))
@@ -184,7 +189,7 @@ end
 -- with no stale or doubled extmarks.
 function phases.kill()
   -- Larger than 64 KiB: analysed on the host's worker thread.
-  vim.cmd('edit ' .. vim.fn.fnameescape(article_copy(30)))
+  vim.cmd('edit ' .. vim.fn.fnameescape(article_copy(90 * 1024)))
   vim.cmd('WhoSaid on')
   results.bytes = vim.fn.wordcount().bytes
   local pid = host_pid()
@@ -258,7 +263,7 @@ end
 -- no restart either (only a command restarts it), and no wait per
 -- keystroke from the statusline.
 function phases.typing()
-  vim.cmd('edit ' .. vim.fn.fnameescape(article_copy(1)))
+  vim.cmd('edit ' .. vim.fn.fnameescape(article_copy(0)))
   vim.o.statusline = '%{whosaid#status()}'
   vim.cmd('WhoSaid on')
   results.status_before = vim.fn['whosaid#status']()
@@ -304,7 +309,7 @@ end
 -- once; under it again, the highlights come back; the buffer is untouched.
 function phases.limit()
   vim.g.whosaid_max_buffer = 8000
-  vim.cmd('edit ' .. vim.fn.fnameescape(article_copy(4)))  -- about 12 KB
+  vim.cmd('edit ' .. vim.fn.fnameescape(article_copy(12 * 1024)))
   local before = vim.api.nvim_buf_get_lines(0, 0, -1, false)
   results.bytes = vim.fn.wordcount().bytes
   vim.cmd('messages clear')
@@ -320,7 +325,7 @@ function phases.limit()
   results.too_large_after_edit = count('too large')
   vim.api.nvim_buf_set_lines(0, 0, 1, false, {})
   results.untouched = vim.deep_equal(before, vim.api.nvim_buf_get_lines(0, 0, -1, false))
-  -- Cut to one copy of the article (about 3 KB): the highlights come back.
+  -- Cut to one copy of the article (under 8000 bytes): the highlights come back.
   vim.api.nvim_buf_set_lines(0, vim.fn.len(vim.fn.readfile(article)) + 1, -1, false, {})
   results.bytes_under = vim.fn.wordcount().bytes
   vim.wait(3000, function() return #marks() > 0 end, 10)
