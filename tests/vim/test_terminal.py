@@ -18,11 +18,10 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import vim_support  # noqa: E402
-from vim_support import ARTICLE, PROGRAM, SOURCE  # noqa: E402
+from vim_support import EXAMPLE, PROGRAM, SOURCE  # noqa: E402
 
 vim_support.require_vim()
 vim_support.require_vim_host(PROGRAM)
-vim_support.require_seed_article()
 if shutil.which('tmux') is None:
     print('skipped: no tmux on PATH (install Debian\'s tmux)')
     sys.exit(77)
@@ -36,8 +35,8 @@ class Terminal(unittest.TestCase):
     def setUpClass(cls):
         cls.directory = tempfile.mkdtemp(prefix='whosaid-tmux-')
         cls.socket = 'whosaid-test-%d' % os.getpid()
-        cls.article = os.path.join(cls.directory, 'pompeo-huawei.txt')
-        shutil.copyfile(ARTICLE, cls.article)
+        cls.article = os.path.join(cls.directory, 'port-subsidies.txt')
+        shutil.copyfile(EXAMPLE, cls.article)
         vim = ' '.join(shlex.quote(a) for a in [
             'vim', '-Nu', 'NONE', '-i', 'NONE', '-n', '--cmd', 'set rtp+=' + SOURCE,
             '--cmd', 'let g:whosaid_host_prog = ' + repr(PROGRAM),
@@ -77,22 +76,23 @@ class Terminal(unittest.TestCase):
             time.sleep(0.1)
 
     def test_labels_follow_the_quotes_and_the_edits(self):
-        self.wait_for(lambda s: 'Pompeo Again Threatens Germany' in s, 'the article')
+        self.wait_for(lambda s: 'Dutch Minister Warns Hamburg' in s, 'the article')
         self.keys(':WhoSaid on', 'Enter')
-        screen = self.wait_for(lambda s: '— Geng Shuang' in s, 'the label of Geng Shuang')
-        # Each label is at the end of its quote's last line, after the text.
+        screen = self.wait_for(lambda s: '— Pieter de Wit' in s, 'the label of Pieter de Wit')
+        # Each label is at the end of its quote's last line, after the text;
+        # one speaker's two quotes on one line give one label.
         lines = screen.splitlines()
-        self.assertTrue(any(re.search(r'have confidence \(in\)\.” +— Mike Pompeo', line)
+        self.assertTrue(any(re.search(r'will have to look at it\.” +— Helena Varga$', line)
                             for line in lines), screen)
-        self.assertEqual(sum('— Mike Pompeo' in line for line in lines), 2, screen)
-        self.assertEqual(sum('— Richard A. Grenell' in line for line in lines), 1, screen)
+        self.assertEqual(sum('— Helena Varga' in line for line in lines), 1, screen)
+        self.assertEqual(sum('— Claire Dumont' in line for line in lines), 1, screen)
         # Drawn in a colour of its own (WhoSaidAnnotation, linked to Comment).
         coloured = self.screen(escapes=True)
-        self.assertRegex(coloured, r'\x1b\[[0-9;]*m *— Geng Shuang')
-        # Delete the line of Geng Shuang's quote in Normal mode: its label goes.
-        self.keys('gg', '/We hope that', 'Enter', 'dd')
-        self.wait_for(lambda s: '— Geng Shuang' not in s, 'no label of Geng Shuang')
-        self.assertIn('— Mike Pompeo', self.screen())
+        self.assertRegex(coloured, r'\x1b\[[0-9;]*m *— Pieter de Wit')
+        # Delete the line of de Wit's quotes in Normal mode: its label goes.
+        self.keys('gg', '/Nobody in The Hague', 'Enter', 'dd')
+        self.wait_for(lambda s: '— Pieter de Wit' not in s, 'no label of Pieter de Wit')
+        self.assertIn('— Helena Varga', self.screen())
         # Type a new paragraph with a quote in Insert mode: a label comes.
         self.keys('G', 'o', 'Enter', '"We will not give up on this," said Senator John Smith.',
                   'Escape')

@@ -15,6 +15,7 @@ SOURCE = os.path.abspath(os.environ.get('WHOSAID_SOURCE_DIR', os.path.join(HERE,
 SHARED = os.environ.get('WHOSAID_SHARED_DIR', os.path.join(SOURCE, '..', 'shared'))
 PROGRAM = os.environ.get('WHOSAID_PROGRAM', 'whosaid')
 ARTICLE = os.path.join(SHARED, 'data', 'seed', 'pompeo-huawei.txt')  # not in the repository
+EXAMPLE = os.path.join(SOURCE, 'examples', 'port-subsidies.txt')
 GOLD = os.path.join(SHARED, 'data', 'seed', 'pompeo-huawei.json')
 DRIVER = os.path.join(HERE, 'plugin_e2e.vim')
 
