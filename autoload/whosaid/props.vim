@@ -76,6 +76,11 @@ def AddLabel(buf: number, lnum: number, type: string, label: string, after: bool
   var col = 0
   if after
     props.text_align = 'after'
+    # A label after a line that fills the window goes on to the next screen
+    # line rather than being cut to "— …".
+    if has('patch-9.0.0139')
+      props.text_wrap = 'wrap'
+    endif
   else
     col = strlen(get(getbufline(buf, lnum), 0, '')) + 1
   endif

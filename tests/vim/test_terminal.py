@@ -86,6 +86,8 @@ class Terminal(unittest.TestCase):
                             for line in lines), screen)
         self.assertEqual(sum('— Helena Varga' in line for line in lines), 1, screen)
         self.assertEqual(sum('— Claire Dumont' in line for line in lines), 1, screen)
+        # A label after a line that fills the screen wraps, whole.
+        self.assertEqual(sum('— Jonas Albrecht' in line for line in lines), 1, screen)
         # Drawn in a colour of its own (WhoSaidAnnotation, linked to Comment).
         coloured = self.screen(escapes=True)
         self.assertRegex(coloured, r'\x1b\[[0-9;]*m *— Pieter de Wit')
