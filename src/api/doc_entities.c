@@ -14,9 +14,9 @@
  * Where the text gives the name in full with it ("Pieter de Wit"), the
  * surname takes it back. A capital particle ("De Wit") the tagger keeps. */
 static bool is_name_particle(const char *text, const ner_word *word) {
-  static const char *const particles[] = {"de", "van", "von", "der",   "den", "da",
-                                          "di", "du",  "del", "della", "dos", "das",
-                                          "le", "la",  "ter", "bin",   "ibn", NULL};
+  static const char *const particles[] = {"de", "van", "von", "der", "den", "da",
+                                          "di", "du", "del", "della", "dos", "das",
+                                          "le", "la", "ter", "bin", "ibn", NULL};
   size_t length = word->end - word->start;
   for (const char *const *p = particles; *p != NULL; p++) {
     if (strlen(*p) == length && memcmp(text + word->start, *p, length) == 0) return true;
@@ -89,25 +89,12 @@ static uint32_t name_start(const ner_document *document, const uint8_t *labels,
  * words or more whose last word says what kind of body it is. (A person
  * has such a surname rarely; "Post" and "Times" are left out for that.) */
 static bool ends_like_an_organisation(const char *text, const ner_word *last) {
-  static const char *const kinds[] = {"Lines",          "Airlines",
-                                      "Airways",        "Group",
-                                      "Holdings",       "Bank",
-                                      "Motors",         "Corp",
-                                      "Corp.",          "Inc",
-                                      "Inc.",           "Ltd",
-                                      "Ltd.",           "Company",
-                                      "Partners",       "Capital",
-                                      "Energy",         "Shipping",
-                                      "Systems",        "Technologies",
-                                      "Industries",     "Pharmaceuticals",
-                                      "Communications", "Insurance",
-                                      "Association",    "Institute",
-                                      "Foundation",     "University",
-                                      "College",        "Party",
-                                      "Council",        "Committee",
-                                      "Agency",         "Fund",
-                                      "Trust",          "Network",
-                                      "News",           NULL};
+  static const char *const kinds[] = {
+      "Lines", "Airlines", "Airways", "Group", "Holdings", "Bank", "Motors", "Corp", "Corp.",
+      "Inc", "Inc.", "Ltd", "Ltd.", "Company", "Partners", "Capital", "Energy", "Shipping",
+      "Systems", "Technologies", "Industries", "Pharmaceuticals", "Communications", "Insurance",
+      "Association", "Institute", "Foundation", "University", "College", "Party", "Council",
+      "Committee", "Agency", "Fund", "Trust", "Network", "News", NULL};
   size_t length = last->end - last->start;
   for (const char *const *k = kinds; *k != NULL; k++) {
     if (strlen(*k) == length && memcmp(text + last->start, *k, length) == 0) return true;
@@ -125,7 +112,8 @@ static whosaid_entity_type entity_type(const ner_document *document, whosaid_ent
 
 /* Labels to spans ****************************************************************/
 
-static int collect_entities(whosaid_doc *doc, const ner_document *document, const uint8_t *labels) {
+static int collect_entities(whosaid_doc *doc, const ner_document *document,
+                            const uint8_t *labels) {
   hash_vec tails = VEC_INIT;
   int status = particle_tails(document, labels, &tails);
   for (size_t w = 0; status == 0 && w < document->words.len; w++) {
@@ -145,8 +133,9 @@ static int collect_entities(whosaid_doc *doc, const ner_document *document, cons
 
 int api_find_entities(whosaid_doc *doc, const ner_model *ner, const char *text) {
   ner_document document;
-  int status = ner_document_from_tokens(&document, text, doc->tokens.items, doc->sentences.items,
-                                        doc->sentences.len, ner_model_gazetteer(ner));
+  int status = ner_document_from_tokens(&document, text, doc->tokens.items,
+                                        doc->sentences.items, doc->sentences.len,
+                                        ner_model_gazetteer(ner));
   if (status != 0) return status;
   uint8_t *labels = ws_malloc(document.words.len + 1);
   status = labels == NULL ? WHOSAID_ENOMEM : ner_model_tag(ner, &document, labels);

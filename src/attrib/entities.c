@@ -73,7 +73,8 @@ static bool short_form(const attrib_input *in, whosaid_entity_type type, uint32_
                        uint32_t first, uint32_t end) {
   if (end - first < 2) return false;
   if (type == WHOSAID_ENTITY_PER) return attrib_same_token(in, word, end - 1);
-  return type == WHOSAID_ENTITY_ORG && (attrib_same_token(in, word, first) || attrib_same_token(in, word, end - 1));
+  return type == WHOSAID_ENTITY_ORG &&
+         (attrib_same_token(in, word, first) || attrib_same_token(in, word, end - 1));
 }
 
 /* Whether [FIRST, END) is a person's surname with its particle in lower
@@ -172,7 +173,9 @@ static int index_add(attrib_name_index *index, uint64_t key, int32_t cluster) {
 static int index_cluster(const attrib_input *in, attrib_result *out, int32_t c) {
   const attrib_cluster *cluster = &out->clusters.items[c];
   int status = index_add(&out->names, token_key(in, cluster->name_end - 1, KEY_LAST), c);
-  if (status == 0) status = index_add(&out->names, token_key(in, cluster->name_first, KEY_FIRST), c);
+  if (status == 0) {
+    status = index_add(&out->names, token_key(in, cluster->name_first, KEY_FIRST), c);
+  }
   if (status == 0 && cluster->name_end - cluster->name_first > 1) {
     status = index_add(&out->names, initials_key(in, cluster->name_first, cluster->name_end), c);
   }
@@ -277,8 +280,8 @@ int32_t attrib_cluster_name(const attrib_input *in, attrib_result *out, uint32_t
     /* The tagger is surer of a name in the story than in the headline: the
      * same words a person there ("Elizabeth Warren"), an organisation in a
      * Title Case headline, are a person. */
-    if (type == WHOSAID_ENTITY_PER && cluster->type != type && in_headline(in, cluster->name_first) &&
-        !in_headline(in, first)) {
+    if (type == WHOSAID_ENTITY_PER && cluster->type != type &&
+        in_headline(in, cluster->name_first) && !in_headline(in, first)) {
       cluster->type = type;
     }
     if (cluster->gender == ATTRIB_GENDER_UNKNOWN) cluster->gender = (uint8_t)gender;

@@ -377,7 +377,9 @@ void host_marks_update(host_buffer *b) {
   if (status == 0) diff(b, &want_all, &deletions, &additions, &status);
   update *u = status == 0 ? ws_calloc(1, sizeof(*u)) : NULL;
   if (u != NULL && VEC_RESERVE(&u->marks, want_all.len + 1) == 0) {
-    for (size_t i = 0; i < want_all.len; i++) u->marks.items[u->marks.len++] = want_all.items[i].mark;
+    for (size_t i = 0; i < want_all.len; i++) {
+      u->marks.items[u->marks.len++] = want_all.items[i].mark;
+    }
   } else if (u != NULL) {
     ws_free(u);
     u = NULL;
