@@ -8,6 +8,15 @@
 #include "api/api.h"
 #include "core/alloc.h"
 
+/* Whether WORD is one of WORDS (NULL-terminated), byte for byte. */
+static bool word_is_one_of(const char *text, const ner_word *word, const char *const *words) {
+  size_t length = word->end - word->start;
+  for (; *words != NULL; words++) {
+    if (strlen(*words) == length && memcmp(text + word->start, *words, length) == 0) return true;
+  }
+  return false;
+}
+
 /* Name particles ****************************************************************/
 
 /* "de Wit said": the tagger leaves a particle in lower case out of the name.
@@ -17,23 +26,12 @@ static bool is_name_particle(const char *text, const ner_word *word) {
   static const char *const particles[] = {"de", "van", "von", "der", "den", "da",
                                           "di", "du", "del", "della", "dos", "das",
                                           "le", "la", "ter", "bin", "ibn", NULL};
-  size_t length = word->end - word->start;
-  for (const char *const *p = particles; *p != NULL; p++) {
-    if (strlen(*p) == length && memcmp(text + word->start, *p, length) == 0) return true;
-  }
-  return false;
+  return word_is_one_of(text, word, particles);
 }
 
-/* FNV-1a of the bytes [START, END) of TEXT. */
+/* The hash of the bytes [START, END) of TEXT, as the tagger hashes words. */
 static uint64_t span_hash(const char *text, uint32_t start, uint32_t end) {
-  uint64_t hash = 14695981039346656037ull;
-  for (uint32_t i = start; i < end; i++) hash = (hash ^ (uint8_t)text[i]) * 1099511628211ull;
-  return hash;
-}
-
-static int compare_hashes(const void *a, const void *b) {
-  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-  return (x > y) - (x < y);
+  return ner_hash_bytes(0, text + start, end - start);
 }
 
 typedef VEC(uint64_t) hash_vec;
@@ -64,7 +62,7 @@ static int particle_tails(const ner_document *document, const uint8_t *labels, h
     }
     w = last;
   }
-  if (tails->len > 1) qsort(tails->items, tails->len, sizeof(uint64_t), compare_hashes);
+  if (tails->len > 1) qsort(tails->items, tails->len, sizeof(uint64_t), ner_compare_hashes);
   return 0;
 }
 
@@ -79,7 +77,7 @@ static uint32_t name_start(const ner_document *document, const uint8_t *labels,
     return words[w].start;
   }
   uint64_t key = span_hash(document->text, words[w - 1].start, words[last].end);
-  bool known = bsearch(&key, tails->items, tails->len, sizeof(uint64_t), compare_hashes) != NULL;
+  bool known = bsearch(&key, tails->items, tails->len, sizeof(uint64_t), ner_compare_hashes);
   return known ? words[w - 1].start : words[w].start;
 }
 
@@ -95,11 +93,7 @@ static bool ends_like_an_organisation(const char *text, const ner_word *last) {
       "Systems", "Technologies", "Industries", "Pharmaceuticals", "Communications", "Insurance",
       "Association", "Institute", "Foundation", "University", "College", "Party", "Council",
       "Committee", "Agency", "Fund", "Trust", "Network", "News", NULL};
-  size_t length = last->end - last->start;
-  for (const char *const *k = kinds; *k != NULL; k++) {
-    if (strlen(*k) == length && memcmp(text + last->start, *k, length) == 0) return true;
-  }
-  return false;
+  return word_is_one_of(text, last, kinds);
 }
 
 /* The type of the entity at words W..LAST that the tagger labelled TYPE. */
